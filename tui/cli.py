@@ -1,0 +1,70 @@
+"""Command-line entry point: `theme-tracker [global options] [COMMAND ...]`.
+
+With no command it opens the app. stdout carries data, stderr diagnostics; exit codes are
+tui.errors.ExitCode. Textual is imported only by the `app` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.commands import COMMAND_MODULES
+from tui.errors import ExitCode, ThemeTrackerError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with our exit code for usage errors (2, as argparse already uses)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(ExitCode.USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="theme-tracker",
+        description="Track A-share theme stocks (题材/概念股), their catalysts and indicators.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--watchlists", metavar="DIR", help="directory of theme watchlists (*.yaml); default ./watchlists")
+    parser.add_argument("--catalysts", metavar="FILE", help="catalyst calendar; default ./catalysts.yaml")
+    parser.add_argument("--data-dir", metavar="DIR", help="directory of the SQLite store; default $THEME_TRACKER_DATA_DIR or the XDG data dir")
+    parser.add_argument("--config", metavar="FILE", help="settings file (TOML); default $THEME_TRACKER_CONFIG or the XDG config dir")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "app"])
+    from tui.context import resolve_context
+
+    try:
+        ctx = resolve_context(
+            watchlists=args.watchlists,
+            catalysts=args.catalysts,
+            data_dir=args.data_dir,
+            config=args.config,
+        )
+        return int(args.handler(args, ctx))
+    except ThemeTrackerError as exc:
+        print(f"theme-tracker: {exc}", file=sys.stderr)
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        print("theme-tracker: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

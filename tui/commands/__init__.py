@@ -1,0 +1,10 @@
+"""Subcommands. Each module has `register(subparsers)` and a `run(args, ctx) -> int` handler.
+
+Modules here are headless: they never import Textual (the `app` command imports it lazily).
+"""
+
+# The order here is the order of `theme-tracker --help`.
+COMMAND_MODULES: tuple[str, ...] = (
+    "tui.commands.app",
+    "tui.commands.validate",
+)

@@ -1,0 +1,51 @@
+"""The resolved locations and settings one command (or the app) runs with."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from tui import paths
+from tui.settings import Settings, load_settings
+
+TODAY_ENV = "THEME_TRACKER_TODAY"
+
+
+@dataclass(frozen=True)
+class Context:
+    """Paths and settings after applying: command-line option > settings file > default."""
+
+    watchlists: Path
+    catalysts: Path
+    data_dir: Path
+    settings: Settings = field(default_factory=Settings)
+    today_override: date | None = None
+
+    def today(self) -> date:
+        """Today's date in Asia/Shanghai (or the frozen date of THEME_TRACKER_TODAY)."""
+        if self.today_override is not None:
+            return self.today_override
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+def resolve_context(
+    *,
+    watchlists: str | None = None,
+    catalysts: str | None = None,
+    data_dir: str | None = None,
+    config: str | None = None,
+) -> Context:
+    settings = load_settings(paths.config_file(config))
+    today_text = os.environ.get(TODAY_ENV)
+    return Context(
+        watchlists=Path(watchlists) if watchlists else (settings.watchlists or paths.DEFAULT_WATCHLISTS),
+        catalysts=Path(catalysts) if catalysts else (settings.catalysts or paths.DEFAULT_CATALYSTS),
+        data_dir=paths.data_dir(data_dir or settings.data_dir),
+        settings=settings,
+        today_override=date.fromisoformat(today_text) if today_text else None,
+    )

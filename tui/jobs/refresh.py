@@ -1,0 +1,397 @@
+"""The refresh job: fetch quotes, daily history, benchmarks and trade dates into the store.
+
+History is incremental: only sessions after `store.last_bar_date(code, adjust)` are fetched.
+Forward-adjusted (qfq) series are re-based by every dividend, so a qfq fetch starts *at* the
+last stored session and compares that overlap bar: if its close moved (an ex-dividend since the
+last refresh) or the stored series is sample data, the whole qfq history is fetched again and
+replaces the stored one. Raw bars are appended. Index bars are stored under adjust "qfq", as the store keys them.
+
+Failures never touch stored data: only successful frames are written. Offline it fails fast:
+after `offline_after` network failures in a row the remaining tasks are not attempted and are
+reported as "network unreachable". The store is used only from the calling thread; fetches
+run in a few daemon threads (the source caps concurrent requests).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+from tui.sources.base import Failure, FailureKind, FetchResult, MarketSource
+from tui.sources.calls import parallel_map
+from tui.sources.classify import one_line
+from tui.sources.normalize import SHANGHAI
+
+ProgressCallback = Callable[[int, int, str], None]
+
+DEFAULT_BENCHMARKS = ("sh000300", "sz399006")
+#: Bars of today are complete (and stored) only after the close plus settling time.
+SESSION_FINAL = (15, 30)
+#: A qfq overlap bar whose close moved by more than this (yuan/points) means re-adjustment.
+QFQ_TOLERANCE = 0.011
+NOT_ATTEMPTED = "network unreachable (not attempted)"
+#: The store keys index bars "qfq" (index points are never adjusted, so qfq == raw).
+INDEX_ADJUST = "qfq"
+
+
+@dataclass(frozen=True)
+class TaskOutcome:
+    """The result of one unit of work: a quote, a bar series (code, adjust), an index, the calendar."""
+
+    kind: str  # "quote", "bars", "index", "trade_dates"
+    code: str
+    status: str  # "fetched", "unchanged", "failed"
+    adjust: str = ""
+    rows: int = 0
+    failure: Failure | None = None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        return " ".join(p for p in (self.kind, self.code, self.adjust) if p)
+
+
+@dataclass
+class RefreshSummary:
+    """What a refresh did; `format_summary` renders it for the CLI."""
+
+    outcomes: list[TaskOutcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    aborted_offline: bool = False
+    elapsed: float = 0.0
+
+    def _count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def fetched(self) -> int:
+        return self._count("fetched")
+
+    @property
+    def unchanged(self) -> int:
+        return self._count("unchanged")
+
+    @property
+    def failed(self) -> int:
+        return self._count("failed")
+
+    @property
+    def ok(self) -> bool:
+        return self.failed == 0
+
+    def failures_by_kind(self) -> dict[FailureKind, list[TaskOutcome]]:
+        """Failed outcomes grouped by failure class, in FailureKind order."""
+        groups: dict[FailureKind, list[TaskOutcome]] = {}
+        for outcome in self.outcomes:
+            if outcome.status == "failed" and outcome.failure is not None:
+                groups.setdefault(outcome.failure.kind, []).append(outcome)
+        return {k: groups[k] for k in FailureKind if k in groups}
+
+
+def session_end(today: date, now: datetime | None) -> date:
+    """The last day whose daily bar is final: today after 15:30 Shanghai, else yesterday.
+
+    When `today` is not the clock's date (a frozen THEME_TRACKER_TODAY), today counts as done.
+    """
+    now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
+    if now.date() != today or (now.hour, now.minute) >= SESSION_FINAL:
+        return today
+    return today - timedelta(days=1)
+
+
+def last_session(end: date, trade_dates: Sequence[date]) -> date:
+    """The last trading day on or before `end` (weekdays when no calendar covers `end`)."""
+    if trade_dates and trade_dates[-1] >= end:
+        earlier = [d for d in trade_dates if d <= end]
+        if earlier:
+            return earlier[-1]
+    day = end
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def _write_count(result: Any) -> int:
+    """inserted + updated of a store WriteResult (tolerant of its exact type)."""
+    if result is None:
+        return 0
+    if isinstance(result, dict):
+        return int(result.get("inserted", 0)) + int(result.get("updated", 0))
+    return int(getattr(result, "inserted", 0)) + int(getattr(result, "updated", 0))
+
+
+def _stored_dates(store: Any) -> list[date]:
+    raw = store.get_meta("trade_dates")
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            return []
+    try:
+        return sorted(date.fromisoformat(str(d)[:10]) for d in raw or [])
+    except ValueError:
+        return []
+
+
+@dataclass
+class _Task:
+    kind: str
+    code: str
+    adjust: str
+    start: date
+    end: date
+    overlap: date | None = None  # qfq: the stored session re-fetched for comparison
+    overlap_close: float = math.nan
+    full_start: date | None = None  # qfq: where a full refetch starts
+    incremental: bool = False  # the store already holds this series
+
+
+class _Run:
+    """State of one refresh run (kept off the public function for readability)."""
+
+    def __init__(self, store: Any, source: MarketSource, progress: ProgressCallback | None,
+                 total: int, offline_after: int) -> None:
+        self.store = store
+        self.source = source
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self.streak = 0
+        self.offline_after = offline_after
+        self.aborted = False
+        self.summary = RefreshSummary()
+
+    def record(self, outcome: TaskOutcome) -> None:
+        self.summary.outcomes.append(outcome)
+        self.done += 1
+        failure = outcome.failure
+        if outcome.status == "failed" and failure is not None and failure.kind is FailureKind.NETWORK:
+            self.streak += 1
+            if self.streak >= self.offline_after and not self.aborted:
+                self.aborted = True
+        elif outcome.status != "failed":
+            self.streak = 0
+        log = getattr(self.store, "log_fetch", None)
+        if log is not None:
+            error = failure.message if failure is not None else None
+            log(outcome.kind if not outcome.adjust else f"{outcome.kind}:{outcome.adjust}",
+                outcome.code, outcome.status != "failed", error, datetime.now(SHANGHAI))
+        if self.progress is not None:
+            self.progress(self.done, self.total, outcome.label)
+
+    def skip(self, kind: str, code: str, adjust: str = "") -> None:
+        failure = Failure(code, FailureKind.NETWORK, NOT_ATTEMPTED)
+        self.record(TaskOutcome(kind, code, "failed", adjust, failure=failure))
+
+
+def run_refresh(
+    store: Any,
+    source: MarketSource,
+    codes: Sequence[str],
+    *,
+    benchmarks: Sequence[str] = DEFAULT_BENCHMARKS,
+    today: date,
+    progress: ProgressCallback | None = None,
+    quotes: bool = True,
+    history: bool = True,
+    history_days: int = 730,
+    now: datetime | None = None,
+    offline_after: int = 3,
+    workers: int | None = None,
+) -> RefreshSummary:
+    """Refresh quotes and daily history of `codes`, the benchmarks and the trade calendar.
+
+    `progress(done, total, label)` is called after each task. Returns a RefreshSummary with
+    fetched / unchanged / failed counts and the failures grouped by class.
+    """
+    started = time.monotonic()
+    codes = list(dict.fromkeys(codes))
+    total = (len(codes) if quotes else 0) + ((1 + len(benchmarks) + 2 * len(codes)) if history else 0)
+    run = _Run(store, source, progress, total, offline_after)
+    if quotes and codes:
+        _refresh_quotes(run, codes)
+    if history:
+        if run.aborted:
+            run.skip("trade_dates", "*")
+        else:
+            _refresh_trade_dates(run)
+        end = session_end(today, now)
+        tasks = _plan_history(run, codes, benchmarks, today, end, history_days)
+        _run_history(run, tasks, workers or int(getattr(source, "max_concurrent", 1)))
+    run.summary.aborted_offline = run.aborted
+    run.summary.elapsed = time.monotonic() - started
+    return run.summary
+
+
+def _refresh_quotes(run: _Run, codes: list[str]) -> None:
+    result: FetchResult = run.source.fetch_quotes(codes)
+    run.summary.notes += result.notes
+    frame = result.frame
+    previous = run.store.latest_quotes(codes)
+    if not frame.empty:
+        run.store.upsert_quotes(frame)
+    have = set(frame["code"]) if not frame.empty else set()
+    for code in codes:
+        failure = result.failure_for(code)
+        if code in have:
+            row = frame.loc[frame["code"] == code].iloc[0]
+            status = "unchanged" if _same_quote(previous, code, row) else "fetched"
+            run.record(TaskOutcome("quote", code, status, rows=1))
+        else:
+            failure = failure or Failure(code, FailureKind.OTHER, "no quote returned")
+            run.record(TaskOutcome("quote", code, "failed", failure=failure))
+
+
+def _same_quote(previous: pd.DataFrame | None, code: str, row: pd.Series) -> bool:
+    if previous is None or previous.empty or "code" not in previous.columns:
+        return False
+    old = previous.loc[previous["code"] == code]
+    if old.empty:
+        return False
+    old_row = old.iloc[0]
+    for column in ("price", "volume", "amount", "suspended"):
+        a, b = old_row.get(column), row.get(column)
+        if pd.isna(a) and pd.isna(b):
+            continue
+        if pd.isna(a) or pd.isna(b) or a != b:
+            return False
+    return True
+
+
+def _refresh_trade_dates(run: _Run) -> None:
+    result = run.source.fetch_trade_dates()
+    run.summary.notes += result.notes
+    if result.failures or result.frame.empty:
+        failure = result.failures[0] if result.failures else Failure("*", FailureKind.EMPTY, "empty result")
+        run.record(TaskOutcome("trade_dates", "*", "failed", failure=failure))
+        return
+    dates = [d.date().isoformat() for d in pd.to_datetime(result.frame["date"])]
+    old = [d.isoformat() for d in _stored_dates(run.store)]
+    if old == dates:
+        run.record(TaskOutcome("trade_dates", "*", "unchanged", rows=len(dates)))
+    else:
+        run.store.set_meta("trade_dates", dates)
+        run.record(TaskOutcome("trade_dates", "*", "fetched", rows=len(dates)))
+
+
+def _plan_history(run: _Run, codes: list[str], benchmarks: Sequence[str], today: date, end: date,
+                  history_days: int) -> list[_Task]:
+    """Decide per series what to fetch; series already up to date are recorded as unchanged."""
+    target = last_session(end, _stored_dates(run.store))
+    default_start = today - timedelta(days=history_days)
+    tasks: list[_Task] = []
+    series = [("index", b, INDEX_ADJUST) for b in benchmarks]
+    series += [("bars", c, adjust) for c in codes for adjust in ("qfq", "raw")]
+    for kind, code, adjust in series:
+        last = run.store.last_bar_date(code, adjust=adjust)
+        if last is None:
+            tasks.append(_Task(kind, code, adjust, default_start, end))
+            continue
+        if last >= target:
+            run.record(TaskOutcome(kind, code, "unchanged", "" if kind == "index" else adjust, note="up to date"))
+            continue
+        if kind == "bars" and adjust == "raw":
+            tasks.append(_Task(kind, code, adjust, last + timedelta(days=1), end, incremental=True))
+            continue
+        # qfq and indices: re-fetch the last stored session to detect re-adjustment / sample data.
+        stored = run.store.bars(code, adjust=adjust)
+        first = pd.Timestamp(stored["date"].min()).date() if not stored.empty else default_start
+        tail = stored.loc[pd.to_datetime(stored["date"]).dt.date == last] if not stored.empty else stored
+        sample = bool(tail["is_sample"].any()) if not tail.empty and "is_sample" in tail else False
+        full_start = min(first, default_start)
+        if sample:
+            tasks.append(_Task(kind, code, adjust, full_start, end))
+            continue
+        close = float(tail["close"].iloc[-1]) if not tail.empty else math.nan
+        tasks.append(_Task(kind, code, adjust, last, end, overlap=last, overlap_close=close, full_start=full_start))
+    return tasks
+
+
+def _fetch(source: MarketSource, task: _Task, start: date | None = None) -> FetchResult:
+    start = start or task.start
+    if task.kind == "index":
+        return source.fetch_index_bars(task.code, start, task.end)
+    return source.fetch_bars(task.code, start, task.end, task.adjust)  # type: ignore[arg-type]
+
+
+def _run_history(run: _Run, tasks: list[_Task], workers: int) -> None:
+    stop = threading.Event()
+    if run.aborted:
+        stop.set()
+    for _, task, outcome in parallel_map(lambda t: _fetch(run.source, t), tasks, workers, stop):
+        adjust = "" if task.kind == "index" else task.adjust
+        if outcome is None:
+            run.skip(task.kind, task.code, adjust)
+            continue
+        if isinstance(outcome, BaseException):
+            failure = Failure(task.code, FailureKind.OTHER, one_line(f"{type(outcome).__name__}: {outcome}", 120))
+            run.record(TaskOutcome(task.kind, task.code, "failed", adjust, failure=failure))
+        else:
+            _store_bars(run, task, outcome)
+        if run.aborted:
+            stop.set()
+
+
+def _store_bars(run: _Run, task: _Task, result: FetchResult) -> None:
+    adjust = "" if task.kind == "index" else task.adjust
+    run.summary.notes += result.notes
+    if result.failures:
+        failure = result.failures[0]
+        if failure.kind is FailureKind.EMPTY and task.incremental:
+            # Nothing after the last stored session (e.g. a suspension): nothing to add.
+            run.record(TaskOutcome(task.kind, task.code, "unchanged", adjust, note="no new sessions"))
+        else:
+            run.record(TaskOutcome(task.kind, task.code, "failed", adjust, failure=failure))
+        return
+    frame = result.frame
+    note = ""
+    if task.overlap is not None and not frame.empty:
+        at = frame.loc[frame["date"] == pd.Timestamp(task.overlap)]
+        moved = not at.empty and not math.isnan(task.overlap_close) and abs(float(at["close"].iloc[0]) - task.overlap_close) > QFQ_TOLERANCE
+        if moved:
+            full = _fetch(run.source, task, task.full_start)
+            if full.failures:
+                run.record(TaskOutcome(task.kind, task.code, "failed", adjust, failure=full.failures[0]))
+                return
+            frame, note = full.frame, "re-adjusted: whole history fetched again"
+    if frame.empty:
+        run.record(TaskOutcome(task.kind, task.code, "unchanged", adjust, note="no new sessions"))
+        return
+    if task.kind == "index":
+        frame = frame.assign(adjust=INDEX_ADJUST)
+    written = _write_count(run.store.upsert_bars(frame))
+    status = "fetched" if written else "unchanged"
+    run.record(TaskOutcome(task.kind, task.code, status, adjust, rows=written, note=note))
+
+
+def format_summary(summary: RefreshSummary) -> list[str]:
+    """Lines for the CLI: totals, then failures grouped by class with one line per failure."""
+    lines = [
+        f"refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, "
+        f"{summary.failed} failed ({summary.elapsed:.1f} s)"
+    ]
+    kinds: dict[str, list[int]] = {}
+    for outcome in summary.outcomes:
+        counts = kinds.setdefault(outcome.kind, [0, 0, 0])
+        counts[("fetched", "unchanged", "failed").index(outcome.status)] += 1
+    for kind, (f, u, x) in kinds.items():
+        lines.append(f"  {kind}: {f} fetched, {u} unchanged, {x} failed")
+    if summary.aborted_offline:
+        lines.append("network unreachable: stopped early; stored data was kept")
+    for kind, outcomes in summary.failures_by_kind().items():
+        lines.append(f"failed — {kind.value} ({len(outcomes)}):")
+        for outcome in outcomes:
+            assert outcome.failure is not None
+            call = f" [{outcome.failure.call}]" if outcome.failure.call else ""
+            lines.append(f"  {outcome.label}: {outcome.failure.message}{call}")
+    for note in summary.notes:
+        lines.append(f"note: {note}")
+    return lines

@@ -1,0 +1,349 @@
+"""The live market-data source: akshare 1.19.5, with deadlines, retries and fallbacks.
+
+akshare is imported only inside `AkshareSource._ak()` (≈ 1 s and 100 MB; the app and its tests
+run without it), with TQDM_DISABLE=1 set first and the `requests` default timeout installed.
+
+Fallback chains (reference §6):
+* quotes, short lists: `stock_bid_ask_em` per code (1 request each) → Tencent
+  `stock_zh_a_hist_tx` (last daily bars) per failed code; Hong Kong: `stock_hk_hist` last bars.
+* quotes, lists longer than `big_list`: `stock_zh_a_spot_em` (≈ 57 requests, ≈ 1 min) → Sina
+  `stock_zh_a_spot`; Hong Kong: `stock_hk_spot_em`.
+* daily bars: `stock_zh_a_hist` (with `timeout=`) → `stock_zh_a_hist_tx`; Hong Kong `stock_hk_hist`.
+* indices (sh000300, sz399006): `stock_zh_index_daily_em` → `index_zh_a_hist`.
+* trade dates: `tool_trade_date_hist_sina` → akshare's bundled calendar (offline, to 2026-12-31).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from types import ModuleType
+from typing import Any
+
+import pandas as pd
+
+from tui.domain.codes import CodeError, SecurityCode, parse_code
+from tui.sources.base import (
+    ALL_CODES, Adjust, Failure, FailureKind, FetchResult, SourceError, empty_bars,
+    finish_bars, finish_quotes,
+)
+from tui.sources.calls import Gate, NetworkBreaker, RetryPolicy, call_with_retries, parallel_map
+from tui.sources.classify import one_line, provider_of
+from tui.sources.normalize import (
+    SHANGHAI, bars_from_frame, quote_from_bars, quote_from_bid_ask, quotes_from_spot,
+    trade_dates_frame,
+)
+from tui.sources.schema import validate_bid_ask, validate_frame
+
+_INDEX_RE = re.compile(r"^(sh|sz|bj|csi)(\d{6})$")
+
+#: akshare caches (reference §2.9) that hold *quotes*: cleared before every quotes fetch.
+_STALE_QUOTE_CACHES = (("akshare.stock.stock_board_concept_em", "__stock_board_concept_name_em"),)
+#: akshare caches that hold name -> code maps: cleared when older than MAP_CACHE_MAX_AGE.
+_NAME_MAP_CACHES = (
+    ("akshare.stock.stock_board_industry_em", "__stock_board_industry_name_em"),
+    ("akshare.stock_feature.stock_board_concept_ths", "_get_stock_board_concept_name_ths"),
+    ("akshare.stock_feature.stock_board_industry_ths", "_get_stock_board_industry_name_ths"),
+    ("akshare.index.index_zh_em", "index_code_id_map_em"),
+)
+MAP_CACHE_MAX_AGE = 12 * 3600.0
+
+
+def import_akshare() -> ModuleType:
+    """Import akshare quietly (no tqdm bars) with the process-wide `requests` timeout default."""
+    os.environ["TQDM_DISABLE"] = "1"
+    import akshare
+
+    return akshare
+
+
+def _ymd(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+class AkshareSource:
+    """MarketSource over akshare. Thread-safe; one instance can serve the app and the CLI.
+
+    `timeout` bounds each per-code call ("timed out after 10 s"); `bulk_timeout` the
+    whole-market snapshots, which page through ~57 requests with sleeps. `loader` returns the
+    akshare module (tests inject a fake one); `sleep` and `clock` are injectable too.
+    """
+
+    name = "akshare"
+
+    def __init__(
+        self,
+        *,
+        timeout: float = 10.0,
+        bulk_timeout: float = 120.0,
+        max_concurrent: int = 3,
+        min_interval: float = 0.0,
+        big_list: int = 200,
+        retry: RetryPolicy | None = None,
+        breaker: NetworkBreaker | None = None,
+        loader: Callable[[], ModuleType] | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        self.timeout = float(timeout)
+        self.bulk_timeout = float(bulk_timeout)
+        self.max_concurrent = max(1, int(max_concurrent))
+        self.big_list = big_list
+        self.retry = retry or RetryPolicy()
+        self.breaker = breaker or NetworkBreaker()
+        self.gate = Gate(self.max_concurrent, min_interval)
+        self._loader = loader or import_akshare
+        self._sleep = sleep
+        self._clock = clock or (lambda: datetime.now(SHANGHAI))
+        self._module: ModuleType | None = None
+        self._load_lock = threading.Lock()
+        self._maps_cleared_at = time.monotonic()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _ak(self) -> ModuleType:
+        with self._load_lock:
+            if self._module is None:
+                from tui.sources.calls import install_default_timeout
+
+                install_default_timeout(connect=min(5.0, self.timeout), read=self.timeout)
+                self._module = self._loader()
+            return self._module
+
+    def _call(self, function: str, *args: Any, bulk: bool = False, per_code: bool = True, **kwargs: Any) -> Any:
+        """Call `akshare.<function>` under the deadline/retry/gate/breaker; raise SourceError."""
+        try:
+            ak = self._ak()
+        except ImportError as exc:
+            raise SourceError(FailureKind.OTHER, "akshare is not installed", str(exc)) from exc
+        fn = getattr(ak, function, None)
+        if fn is None:
+            raise SourceError(FailureKind.SCHEMA, f"source changed: akshare has no {function} (upgrade akshare?)")
+        return call_with_retries(
+            fn, *args,
+            deadline=self.bulk_timeout if bulk else self.timeout,
+            policy=self.retry, gate=self.gate, breaker=self.breaker,
+            provider=provider_of(function), per_code=per_code, sleep=self._sleep, **kwargs,
+        )
+
+    def _now(self) -> datetime:
+        return self._clock().astimezone(SHANGHAI)
+
+    def clear_stale_caches(self) -> list[str]:
+        """Clear akshare's per-process caches that go stale (reference §2.6 item 6, §2.9).
+
+        Only caches of modules already imported are touched (nothing is imported here). Quote
+        caches are cleared every time; name maps when older than MAP_CACHE_MAX_AGE.
+        """
+        targets = list(_STALE_QUOTE_CACHES)
+        if time.monotonic() - self._maps_cleared_at > MAP_CACHE_MAX_AGE:
+            targets += _NAME_MAP_CACHES
+            self._maps_cleared_at = time.monotonic()
+        cleared = []
+        for module_name, attr in targets:
+            cached = getattr(sys.modules.get(module_name), attr, None)
+            if cached is not None and hasattr(cached, "cache_clear"):
+                cached.cache_clear()
+                cleared.append(attr)
+        return cleared
+
+    @staticmethod
+    def _failure(code: str, error: SourceError, call: str) -> Failure:
+        return Failure(code, error.kind, error.message, call, one_line(error.detail, 300))
+
+    # -- quotes -----------------------------------------------------------------------------
+
+    def fetch_quotes(self, codes: list[str]) -> FetchResult:
+        """Latest quotes for `codes` (A-share and Hong Kong); failures per code."""
+        self.clear_stale_caches()
+        fetched_at = self._now()
+        rows: list[dict[str, object]] = []
+        failures: list[Failure] = []
+        notes: list[str] = []
+        a_shares: list[str] = []
+        hk: list[str] = []
+        for code in dict.fromkeys(codes):
+            try:
+                sec = parse_code(code)
+            except CodeError as exc:
+                failures.append(Failure(str(code), FailureKind.UNKNOWN_CODE, "unknown code", "", str(exc)))
+                continue
+            (a_shares if sec.is_a_share else hk).append(code)
+        duplicates = 0
+        for group, chain in ((a_shares, ("stock_zh_a_spot_em", "stock_zh_a_spot")), (hk, ("stock_hk_spot_em",))):
+            if not group:
+                continue
+            if len(group) > self.big_list:
+                got, lost, dup = self._quotes_from_snapshots(group, chain, fetched_at)
+                duplicates += dup
+            else:
+                got, lost = self._quotes_one_by_one(group, fetched_at)
+            rows += got
+            failures += lost
+        frame, dropped = finish_quotes(pd.DataFrame(rows)) if rows else finish_quotes(pd.DataFrame())
+        duplicates += dropped
+        if duplicates:
+            notes.append(f"dropped {duplicates} duplicate quote row(s)")
+        return FetchResult(frame, failures, self.name, notes, duplicates)
+
+    def _quotes_one_by_one(self, codes: list[str], fetched_at: datetime) -> tuple[list[dict[str, object]], list[Failure]]:
+        rows: list[dict[str, object]] = []
+        failures: list[Failure] = []
+        for _, code, outcome in parallel_map(lambda c: self._quote_one(c, fetched_at), codes, self.max_concurrent):
+            if isinstance(outcome, Failure):
+                failures.append(outcome)
+            elif isinstance(outcome, dict):
+                rows.append(outcome)
+            else:  # a bug in our own code: report it, never crash the batch
+                failures.append(Failure(code, FailureKind.OTHER, one_line(repr(outcome), 120)))
+        return rows, failures
+
+    def _quote_one(self, code: str, fetched_at: datetime) -> dict[str, object] | Failure:
+        sec = parse_code(code)
+        if not sec.is_a_share:
+            try:
+                bars = self._recent_bars(sec, "stock_hk_hist")
+                return quote_from_bars(code, bars, fetched_at, "stock_hk_hist")
+            except SourceError as error:
+                return self._failure(code, error, "stock_hk_hist")
+        try:
+            items = validate_bid_ask(self._call("stock_bid_ask_em", symbol=code))
+            return quote_from_bid_ask(code, items, fetched_at)
+        except SourceError as primary:
+            if primary.kind is FailureKind.UNKNOWN_CODE:
+                return self._failure(code, primary, "stock_bid_ask_em")
+            try:
+                bars = self._recent_bars(sec, "stock_zh_a_hist_tx")
+                return quote_from_bars(code, bars, fetched_at, "stock_zh_a_hist_tx")
+            except SourceError as fallback:
+                failure = self._failure(code, primary, "stock_bid_ask_em → stock_zh_a_hist_tx")
+                detail = f"{failure.detail}; fallback: {fallback.message}"
+                return Failure(code, primary.kind, primary.message, failure.call, one_line(detail, 400))
+
+    def _recent_bars(self, sec: SecurityCode, function: str) -> pd.DataFrame:
+        """The last ~2 weeks of raw daily bars, for a quote built from bars."""
+        today = self._now().date()
+        start = today - timedelta(days=14)
+        bars, _ = self._bars_via(function, sec, start, today, "raw")
+        if bars.empty:
+            raise SourceError(FailureKind.EMPTY, "empty result", f"{function}: no bars since {start}")
+        return bars
+
+    def _quotes_from_snapshots(
+        self, codes: list[str], chain: tuple[str, ...], fetched_at: datetime
+    ) -> tuple[list[dict[str, object]], list[Failure], int]:
+        first: SourceError | None = None
+        for function in chain:
+            try:
+                frame = validate_frame(self._call(function, bulk=True, per_code=False), function)
+                rows, missing, dup = quotes_from_spot(frame, codes, fetched_at, function)
+            except SourceError as error:
+                first = first or error
+                continue
+            lost = [Failure(c, FailureKind.UNKNOWN_CODE, "unknown code", function, "not in the snapshot") for c in missing]
+            return rows, lost, dup
+        assert first is not None
+        return [], [self._failure(c, first, " → ".join(chain)) for c in codes], 0
+
+    # -- bars -------------------------------------------------------------------------------
+
+    def _bars_via(self, function: str, sec: SecurityCode, start: date, end: date, adjust: Adjust) -> tuple[pd.DataFrame, list[str]]:
+        """Fetch, validate and normalize daily bars through one akshare function."""
+        flag = "qfq" if adjust == "qfq" else ""
+        divisor = 1.0
+        if function == "stock_zh_a_hist":
+            raw = self._call(function, symbol=sec.code, period="daily", start_date=_ymd(start),
+                             end_date=_ymd(end), adjust=flag, timeout=self.timeout)
+        elif function == "stock_zh_a_hist_tx":
+            # ISO dates: a YYYYMMDD end date makes it loop up to the current year (§3.3).
+            raw = self._call(function, symbol=sec.symbol, start_date=start.isoformat(),
+                             end_date=end.isoformat(), adjust=flag, timeout=self.timeout)
+            # Tencent volumes are shares, except sz000… which akshare leaves in lots (§3.3).
+            divisor = 1.0 if sec.symbol.startswith("sz000") else 100.0
+        elif function == "stock_hk_hist":
+            raw = self._call(function, symbol=sec.code, period="daily", start_date=_ymd(start),
+                             end_date=_ymd(end), adjust=flag)
+        else:  # pragma: no cover - programming error
+            raise ValueError(function)
+        frame = validate_frame(raw, function)
+        return bars_from_frame(frame, function, code=sec.code, adjust=adjust, start=start, end=end,
+                               volume_divisor=divisor)
+
+    def fetch_bars(self, code: str, start: date, end: date, adjust: Adjust = "qfq") -> FetchResult:
+        """Daily bars of one stock in [start, end], forward-adjusted ("qfq") or raw."""
+        if adjust not in ("qfq", "raw"):
+            raise ValueError(f"adjust must be 'qfq' or 'raw', not {adjust!r}")
+        try:
+            sec = parse_code(code)
+        except CodeError as exc:
+            return FetchResult(empty_bars(), [Failure(code, FailureKind.UNKNOWN_CODE, "unknown code", "", str(exc))], self.name)
+        chain = ("stock_zh_a_hist", "stock_zh_a_hist_tx") if sec.is_a_share else ("stock_hk_hist",)
+        return self._bars_chain(code, chain, lambda f: self._bars_via(f, sec, start, end, adjust), start, end)
+
+    def _bars_chain(self, code: str, chain: tuple[str, ...], fetch: Callable[[str], tuple[pd.DataFrame, list[str]]],
+                    start: date, end: date) -> FetchResult:
+        first: SourceError | None = None
+        tried: list[str] = []
+        for function in chain:
+            tried.append(function)
+            try:
+                frame, notes = fetch(function)
+            except SourceError as error:
+                first = first or error
+                # An empty short range is normal (no session yet); don't spend a fallback on it.
+                if error.kind is FailureKind.UNKNOWN_CODE or (
+                    error.kind is FailureKind.EMPTY and (end - start).days < 7
+                ):
+                    break
+                continue
+            bars, dropped = finish_bars(frame)
+            if dropped:
+                notes.append(f"{code}: dropped {dropped} duplicate bar(s)")
+            if first is not None:
+                notes.append(f"{code}: {tried[0]} failed ({first.message}); used {function}")
+            return FetchResult(bars, [], f"akshare:{function}", notes, dropped)
+        assert first is not None
+        return FetchResult(empty_bars(), [self._failure(code, first, " → ".join(tried))], self.name)
+
+    def fetch_index_bars(self, symbol: str, start: date, end: date) -> FetchResult:
+        """Daily bars of an index given with its market prefix (sh000300), adjust "raw"."""
+        match = _INDEX_RE.match(symbol)
+        if not match:
+            failure = Failure(symbol, FailureKind.UNKNOWN_CODE, "unknown code", "", "index symbols look like sh000300")
+            return FetchResult(empty_bars(), [failure], self.name)
+
+        def fetch(function: str) -> tuple[pd.DataFrame, list[str]]:
+            if function == "stock_zh_index_daily_em":
+                raw = self._call(function, symbol=symbol, start_date=_ymd(start), end_date=_ymd(end))
+            else:
+                raw = self._call(function, symbol=match.group(2), period="daily",
+                                 start_date=_ymd(start), end_date=_ymd(end))
+            frame = validate_frame(raw, function)
+            return bars_from_frame(frame, function, code=symbol, adjust="raw", start=start, end=end)
+
+        return self._bars_chain(symbol, ("stock_zh_index_daily_em", "index_zh_a_hist"), fetch, start, end)
+
+    # -- calendar ---------------------------------------------------------------------------
+
+    def fetch_trade_dates(self) -> FetchResult:
+        """SSE trading days from Sina; falls back to akshare's bundled calendar (offline)."""
+        try:
+            frame = validate_frame(self._call("tool_trade_date_hist_sina", per_code=False), "tool_trade_date_hist_sina")
+            return FetchResult(trade_dates_frame(frame["trade_date"]), [], "akshare:tool_trade_date_hist_sina")
+        except SourceError as error:
+            primary = error
+        try:
+            # akshare/file_fold/calendar.json, read without network.
+            get_calendar = self._ak().futures.cons.get_calendar
+            dates = trade_dates_frame(get_calendar())
+            if dates.empty:
+                raise ValueError("empty bundled calendar")
+        except Exception:  # noqa: BLE001 - the fallback is best effort
+            return FetchResult(trade_dates_frame([]), [self._failure(ALL_CODES, primary, "tool_trade_date_hist_sina")], self.name)
+        note = f"tool_trade_date_hist_sina failed ({primary.message}); used akshare's bundled calendar"
+        return FetchResult(dates, [], "akshare:futures.cons.get_calendar", [note])

@@ -1,0 +1,162 @@
+"""The store's schema as an ordered list of migrations.
+
+The schema version lives in SQLite's ``PRAGMA user_version`` (0 for a new file). Each
+migration runs in its own ``BEGIN IMMEDIATE`` transaction together with the version bump, so
+a crash mid-migration leaves the previous version intact, and two processes opening the same
+new file at once cannot both apply a step: the second re-reads the version under the write
+lock and finds nothing left to do.
+
+Never edit a migration that has shipped; append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from tui.errors import ThemeTrackerError
+from tui.store.connection import immediate
+
+
+class SchemaTooNewError(ThemeTrackerError):
+    """The database was written by a newer version of the app."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step: ``apply`` brings a database at ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[Database], None]
+
+
+def _v1_initial(db: Database) -> None:
+    """Meta, daily bars, latest quotes and the fetch log."""
+    db.execute(
+        """
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,          -- JSON
+            updated_at TEXT NOT NULL      -- ISO 8601, Asia/Shanghai
+        )
+        """
+    )
+    # Clustered on (code, adjust, date): one stock's history is one contiguous b-tree range,
+    # so "last 250 bars of X" is a single range scan with no rowid lookups.
+    db.execute(
+        """
+        CREATE TABLE bars (
+            code TEXT NOT NULL,
+            adjust TEXT NOT NULL,         -- 'qfq' or 'raw'
+            date TEXT NOT NULL,           -- YYYY-MM-DD
+            open REAL,
+            high REAL,
+            low REAL,
+            close REAL NOT NULL,
+            volume REAL,                  -- lots (手)
+            amount REAL,                  -- yuan
+            source TEXT NOT NULL,
+            is_sample INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT NOT NULL,     -- when we stored it (the bar's as-of is its date)
+            PRIMARY KEY (code, adjust, date)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE quotes (
+            code TEXT PRIMARY KEY,
+            name TEXT,
+            price REAL,
+            change REAL,
+            change_pct REAL,
+            volume REAL,
+            amount REAL,
+            turnover_rate REAL,
+            market_cap REAL,
+            open REAL,
+            high REAL,
+            low REAL,
+            prev_close REAL,
+            limit_up REAL,
+            limit_down REAL,
+            suspended INTEGER NOT NULL DEFAULT 0,
+            as_of TEXT,                   -- when the source says the price is from
+            fetched_at TEXT NOT NULL,     -- when we fetched that price
+            source TEXT NOT NULL,
+            is_sample INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE fetch_log (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            code TEXT,
+            ok INTEGER NOT NULL,
+            error_class TEXT,
+            error_message TEXT,
+            at TEXT NOT NULL
+        )
+        """
+    )
+
+
+def _v2_checked_at_and_log_index(db: Database) -> None:
+    """quotes.checked_at (last fetch that saw the code, even if it kept the old price) and an
+    index so that "latest attempt per (kind, code)" does not scan the whole log."""
+    db["quotes"].add_column("checked_at", str)
+    db.execute("UPDATE quotes SET checked_at = fetched_at")
+    db["fetch_log"].create_index(["kind", "code", "at"], index_name="ix_fetch_log_kind_code_at")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _v1_initial),
+    Migration(2, "quotes.checked_at; fetch_log index", _v2_checked_at_and_log_index),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The version recorded in the file (0 for a new, empty database)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Apply every pending migration up to ``target`` (default: the latest).
+
+    Returns the versions applied by this call. Raises :class:`SchemaTooNewError` if the file
+    is ahead of this code.
+    """
+    target = LATEST_VERSION if target is None else target
+    current = schema_version(conn)
+    if current > LATEST_VERSION:
+        raise SchemaTooNewError(
+            f"the database schema is version {current}, newer than this app's "
+            f"{LATEST_VERSION}: upgrade theme-tracker or use another --data-dir"
+        )
+    applied: list[int] = []
+    db = Database(conn, execute_plugins=False)
+    for migration in MIGRATIONS:
+        if migration.version > target:
+            break
+        if migration.version <= current:
+            continue
+        with immediate(conn):
+            # Re-check under the write lock: another process may have migrated meanwhile.
+            current = schema_version(conn)
+            if migration.version <= current:
+                continue
+            if current != migration.version - 1:  # pragma: no cover - defensive
+                raise RuntimeError(f"schema at v{current}, cannot apply v{migration.version}")
+            migration.apply(db)
+            conn.execute(f"PRAGMA user_version = {int(migration.version)}")
+        current = migration.version
+        applied.append(migration.version)
+    return applied

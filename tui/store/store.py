@@ -1,0 +1,434 @@
+"""The SQLite store: daily bars, latest quotes, the fetch log and a key/value meta table.
+
+One :class:`Store` per thread (sqlite connections are not shared across threads). Every write
+runs in a ``BEGIN IMMEDIATE`` transaction, so two processes or threads writing at once wait for
+each other (up to the busy timeout) instead of failing with "database is locked".
+
+Write rules ("never lose data"):
+
+* upserts are idempotent: writing the same frame twice changes nothing the second time;
+* a live row (``is_sample=0``) replaces a sample row for the same key; a sample row never
+  replaces a live one;
+* an empty frame is a no-op; bars without a close (suspended days) are dropped; a quote
+  without a price keeps the last good figures for that code and is marked ``suspended``;
+* a live quote older (``as_of``) than the stored live quote does not replace it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tui.errors import ThemeTrackerError
+from tui.store import frames, sample
+from tui.store.connection import connect, immediate
+from tui.store.schema import migrate, schema_version
+
+DB_FILENAME = "theme-tracker.db"
+
+#: Fetch-log entries older than this are pruned now and then.
+FETCH_LOG_KEEP_DAYS = 30
+
+
+class StoreError(ThemeTrackerError):
+    """The store cannot be opened or used (bad file, unwritable directory)."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What an upsert did, counted in input rows."""
+
+    inserted: int = 0
+    updated: int = 0
+    #: Rows that changed nothing: identical to the stored row, or not allowed to replace it
+    #: (a sample row over a live one, a quote older than the stored one).
+    unchanged: int = 0
+    #: Rows dropped before writing: no code, no close (bars), no source.
+    skipped: int = 0
+
+    @property
+    def changed(self) -> int:
+        """Rows inserted or updated."""
+        return self.inserted + self.updated
+
+
+# --- SQL -------------------------------------------------------------------------------------
+
+_BAR_INSERT_COLS = (
+    "code", "adjust", "date", "open", "high", "low", "close", "volume", "amount",
+    "source", "is_sample", "fetched_at",
+)  # fmt: skip
+_BAR_OPTIONAL = ("open", "high", "low", "volume", "amount")
+
+
+def _keep_if_null(table: str, col: str) -> str:
+    """The new value, or the stored one when the new one is NULL and the source is the same
+    (never mix one source's figures into another source's row)."""
+    return (
+        f"CASE WHEN excluded.{col} IS NULL AND {table}.source = excluded.source "
+        f"THEN {table}.{col} ELSE excluded.{col} END"
+    )
+
+
+_UPSERT_BARS = f"""
+INSERT INTO bars ({", ".join(_BAR_INSERT_COLS)})
+VALUES ({", ".join("?" * len(_BAR_INSERT_COLS))})
+ON CONFLICT (code, adjust, date) DO UPDATE SET
+    {", ".join(f"{c} = {_keep_if_null('bars', c)}" for c in _BAR_OPTIONAL)},
+    close = excluded.close,
+    source = excluded.source,
+    is_sample = excluded.is_sample,
+    fetched_at = excluded.fetched_at
+WHERE (excluded.is_sample = 0 OR bars.is_sample = 1)
+  AND (bars.close IS NOT excluded.close
+       OR bars.source IS NOT excluded.source
+       OR bars.is_sample IS NOT excluded.is_sample
+       OR {" OR ".join(f"(excluded.{c} IS NOT NULL AND bars.{c} IS NOT excluded.{c})" for c in _BAR_OPTIONAL)})
+"""
+
+_ONE_CODE_SQL = f"SELECT {frames.ONE_CODE_SELECT} FROM bars WHERE code = ? AND adjust = ?"
+_MANY_CODES_SQL = (
+    f"SELECT {', '.join('bars.' + c.strip() for c in frames.MANY_CODES_SELECT.split(','))} FROM bars"
+    " JOIN json_each(?) AS k ON bars.code = json_extract(k.value, '$[0]')"
+    " AND bars.adjust = json_extract(k.value, '$[1]')"
+)
+
+#: How many single-code bar frames the read cache keeps.
+BAR_CACHE_SIZE = 128
+
+_Q_COLS = frames.QUOTE_COLUMNS
+_Q_FIGURES = tuple(c for c in _Q_COLS if c not in ("code", "name", "checked_at"))
+
+# A quote with a price: the whole row is replaced, so its figures share one source and as_of.
+_UPSERT_PRICED_QUOTES = f"""
+INSERT INTO quotes ({", ".join(_Q_COLS)}) VALUES ({", ".join("?" * len(_Q_COLS))})
+ON CONFLICT (code) DO UPDATE SET
+    name = COALESCE(excluded.name, quotes.name),
+    {", ".join(f"{c} = excluded.{c}" for c in _Q_FIGURES)},
+    checked_at = excluded.checked_at
+WHERE (excluded.is_sample = 0 OR quotes.is_sample = 1)
+  AND (quotes.is_sample = 1 OR quotes.as_of IS NULL OR excluded.as_of IS NULL
+       OR excluded.as_of >= quotes.as_of)
+  AND (quotes.name IS NOT COALESCE(excluded.name, quotes.name)
+       OR {" OR ".join(f"quotes.{c} IS NOT excluded.{c}" for c in _Q_FIGURES if c != "fetched_at")})
+"""
+
+# A quote without a price (suspended, or the source had nothing): keep the last good figures,
+# mark the code suspended. Inserted as-is when the code is new, so that its name still shows.
+_UPSERT_UNPRICED_QUOTES = f"""
+INSERT INTO quotes ({", ".join(_Q_COLS)}) VALUES ({", ".join("?" * len(_Q_COLS))})
+ON CONFLICT (code) DO UPDATE SET
+    name = COALESCE(excluded.name, quotes.name),
+    suspended = 1,
+    checked_at = excluded.checked_at
+WHERE (excluded.is_sample = 0 OR quotes.is_sample = 1)
+  AND (quotes.suspended = 0 OR quotes.name IS NOT COALESCE(excluded.name, quotes.name))
+"""
+
+_PRICE_INDEX = _Q_COLS.index("price")
+
+
+def _date_text(value: date | datetime | str | pd.Timestamp | None) -> str | None:
+    if value is None:
+        return None
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
+
+
+class Store:
+    """The app's SQLite database. Open with :meth:`Store.open`; one instance per thread."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._bar_cache: OrderedDict[tuple, tuple[tuple[int, int], pd.DataFrame]] = OrderedDict()
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: str | Path, *, load_sample: bool = True) -> Store:
+        """Open (creating if needed) ``<data_dir>/theme-tracker.db``: WAL, busy timeout,
+        pending migrations, and the shipped sample bars if the store holds no bars yet."""
+        directory = Path(data_dir).expanduser()
+        path = directory / DB_FILENAME
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            conn = connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the store at {path}: {exc}") from exc
+        store = cls(conn, path)
+        try:
+            migrate(conn)
+            if load_sample:
+                store.load_sample()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"cannot use the store at {path}: {exc}") from exc
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The migration version of the open database."""
+        return schema_version(self.conn)
+
+    # --- sample ------------------------------------------------------------------------------
+
+    def has_bars(self) -> bool:
+        """True if any bar is stored."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM bars)").fetchone()[0] == 1
+
+    def load_sample(self) -> WriteResult:
+        """Load the shipped sample bars if the store holds no bars; record their as-of date and
+        provenance in meta. A no-op (all zeros) when bars exist."""
+        if self.has_bars():
+            return WriteResult()
+        with immediate(self.conn):
+            if self.has_bars():  # another process got there first
+                return WriteResult()
+            rows = sample.sample_bar_rows(frames.now_iso())
+            result = self._write_bar_rows(rows, 0)
+            self.set_meta("sample_as_of", sample.SAMPLE_AS_OF)
+            self.set_meta("sample_provenance", sample.SAMPLE_PROVENANCE)
+            self.set_meta("sample_sources", [f"sample:{sample.STOCKS_FILE}", f"sample:{sample.INDICES_FILE}"])
+        return result
+
+    # --- bars --------------------------------------------------------------------------------
+
+    def upsert_bars(self, bars: pd.DataFrame) -> WriteResult:
+        """Insert or update daily bars (bars contract); see the module docstring for the rules."""
+        rows, skipped = frames.bar_rows(bars, frames.now_iso())
+        if not rows:
+            return WriteResult(skipped=skipped)
+        with immediate(self.conn):
+            return self._write_bar_rows(rows, skipped)
+
+    def _write_bar_rows(self, rows: list[tuple], skipped: int) -> WriteResult:
+        """Upsert prepared rows; the caller holds the write transaction."""
+        pairs = sorted({(r[0], r[1]) for r in rows})
+        count_sql = (
+            "SELECT count(*) FROM bars JOIN json_each(?) AS k "
+            "ON bars.code = json_extract(k.value, '$[0]') AND bars.adjust = json_extract(k.value, '$[1]')"
+        )
+        keys = json.dumps(pairs)
+        before = self.conn.execute(count_sql, (keys,)).fetchone()[0]
+        changes_before = self.conn.total_changes
+        self.conn.executemany(_UPSERT_BARS, rows)
+        changed = self.conn.total_changes - changes_before
+        inserted = self.conn.execute(count_sql, (keys,)).fetchone()[0] - before
+        updated = changed - inserted
+        return WriteResult(inserted, updated, len(rows) - changed, skipped)
+
+    def bars(
+        self,
+        code: str,
+        adjust: str = "qfq",
+        start: date | datetime | str | None = None,
+        end: date | datetime | str | None = None,
+        limit: int | None = None,
+    ) -> pd.DataFrame:
+        """One code's bars, oldest first; ``limit`` keeps the most recent N; start/end inclusive."""
+        if frames.is_index_code(code):
+            adjust = "qfq"
+        key = (code, adjust, _date_text(start), _date_text(end), limit)
+        version = self._data_version()
+        hit = self._bar_cache.get(key)
+        if hit is not None and hit[0] == version:
+            self._bar_cache.move_to_end(key)
+            # pandas 3 is copy-on-write: a shallow copy can be changed without touching ours.
+            return hit[1].copy(deep=False)
+        frame = self._read_bars(code, adjust, key[2], key[3], limit)
+        self._bar_cache[key] = (version, frame)
+        if len(self._bar_cache) > BAR_CACHE_SIZE:
+            self._bar_cache.popitem(last=False)
+        return frame.copy(deep=False)
+
+    def _data_version(self) -> tuple[int, int]:
+        """Changes when any connection commits (data_version: others; total_changes: ours)."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes
+
+    def _read_bars(
+        self, code: str, adjust: str, start: str | None, end: str | None, limit: int | None
+    ) -> pd.DataFrame:
+        sql = _ONE_CODE_SQL
+        params: list[Any] = [code, adjust]
+        if start is not None:
+            sql += " AND date >= ?"
+            params.append(start)
+        if end is not None:
+            sql += " AND date <= ?"
+            params.append(end)
+        if limit is None:
+            rows = self.conn.execute(sql + " ORDER BY date", params).fetchall()
+        else:
+            params.append(int(limit))
+            rows = self.conn.execute(sql + " ORDER BY date DESC LIMIT ?", params).fetchall()
+            rows.reverse()
+        return frames.bars_frame(rows, code, adjust)
+
+    def bars_for(
+        self,
+        codes: Iterable[str],
+        adjust: str = "qfq",
+        start: date | datetime | str | None = None,
+        end: date | datetime | str | None = None,
+    ) -> pd.DataFrame:
+        """Bars for several codes in long format, sorted by code and date."""
+        keys = sorted({(c, "qfq" if frames.is_index_code(c) else adjust) for c in codes})
+        if not keys:
+            return frames.empty_bars()
+        sql = _MANY_CODES_SQL
+        params: list[Any] = [json.dumps(keys)]
+        if start is not None:
+            sql += " AND bars.date >= ?"
+            params.append(_date_text(start))
+        if end is not None:
+            sql += " AND bars.date <= ?"
+            params.append(_date_text(end))
+        rows = self.conn.execute(sql + " ORDER BY bars.code, bars.date", params).fetchall()
+        return frames.bars_frame(rows)
+
+    def last_bar_date(self, code: str, adjust: str = "qfq") -> date | None:
+        """The date of the newest stored bar for ``code``, or None."""
+        if frames.is_index_code(code):
+            adjust = "qfq"
+        row = self.conn.execute(
+            "SELECT max(date) FROM bars WHERE code = ? AND adjust = ?", (code, adjust)
+        ).fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    def bar_codes(self, adjust: str = "qfq") -> list[str]:
+        """Every code with stored bars for ``adjust`` (indices included), sorted."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT code FROM bars WHERE adjust = ? ORDER BY code", (adjust,)
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    # --- quotes ------------------------------------------------------------------------------
+
+    def upsert_quotes(self, quotes: pd.DataFrame) -> WriteResult:
+        """Insert or update latest quotes (quotes contract); see the module docstring."""
+        rows, skipped = frames.quote_rows(quotes, frames.now_iso())
+        if not rows:
+            return WriteResult(skipped=skipped)
+        priced = [r for r in rows if r[_PRICE_INDEX] is not None]
+        unpriced = [r for r in rows if r[_PRICE_INDEX] is None]
+        with immediate(self.conn):
+            before = self.conn.execute("SELECT count(*) FROM quotes").fetchone()[0]
+            changes_before = self.conn.total_changes
+            if priced:
+                self.conn.executemany(_UPSERT_PRICED_QUOTES, priced)
+            if unpriced:
+                self.conn.executemany(_UPSERT_UNPRICED_QUOTES, unpriced)
+            changed = self.conn.total_changes - changes_before
+            inserted = self.conn.execute("SELECT count(*) FROM quotes").fetchone()[0] - before
+        return WriteResult(inserted, changed - inserted, len(rows) - changed, skipped)
+
+    def latest_quotes(self, codes: Iterable[str] | None = None) -> pd.DataFrame:
+        """The stored quote per code (all codes if None), sorted by code."""
+        sql = f"SELECT {', '.join(_Q_COLS)} FROM quotes"
+        params: tuple[Any, ...] = ()
+        if codes is not None:
+            sql += " WHERE code IN (SELECT value FROM json_each(?))"
+            params = (_json_list(codes),)
+        rows = self.conn.execute(sql + " ORDER BY code", params).fetchall()
+        return frames.quotes_frame(rows)
+
+    # --- fetch log ---------------------------------------------------------------------------
+
+    def log_fetch(
+        self,
+        kind: str,
+        code: str | None,
+        ok: bool,
+        error: BaseException | str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        """Record one fetch attempt (``kind`` e.g. "quotes", "bars"; ``code`` None for a
+        whole-market fetch). Old entries are pruned now and then."""
+        if isinstance(error, BaseException):
+            error_class, message = type(error).__name__, str(error)
+        elif error is not None:
+            error_class, message = None, str(error)
+        else:
+            error_class = message = None
+        when = frames.time_texts(pd.Series([at]), 1, frames.now_iso())[0] if at else frames.now_iso()
+        with immediate(self.conn):
+            cur = self.conn.execute(
+                "INSERT INTO fetch_log (kind, code, ok, error_class, error_message, at) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, code, int(bool(ok)), error_class, message, when),
+            )
+            if cur.lastrowid and cur.lastrowid % 500 == 0:
+                cutoff = (pd.Timestamp(when) - pd.Timedelta(days=FETCH_LOG_KEEP_DAYS)).isoformat(
+                    timespec="milliseconds"
+                )
+                self.conn.execute("DELETE FROM fetch_log WHERE at < ?", (cutoff,))
+
+    def last_fetch_errors(self, limit: int = 50) -> list[dict[str, Any]]:
+        """Failures not yet followed by a success: the latest attempt per (kind, code) when it
+        failed, newest first. Each item: kind, code, error_class, error_message, at (str)."""
+        rows = self.conn.execute(
+            """
+            SELECT f.kind, f.code, f.error_class, f.error_message, f.at FROM fetch_log AS f
+            WHERE f.ok = 0 AND f.id = (
+                SELECT g.id FROM fetch_log AS g
+                WHERE g.kind = f.kind AND g.code IS f.code
+                ORDER BY g.at DESC, g.id DESC LIMIT 1)
+            ORDER BY f.at DESC, f.id DESC LIMIT ?
+            """,
+            (int(limit),),
+        ).fetchall()
+        keys = ("kind", "code", "error_class", "error_message", "at")
+        return [dict(zip(keys, r)) for r in rows]
+
+    # --- meta --------------------------------------------------------------------------------
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        """The JSON-decoded value stored under ``key``, or ``default``."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_meta(self, key: str, value: Any) -> None:
+        """Store ``value`` (JSON; dates and timestamps become ISO strings) under ``key``."""
+        text = json.dumps(value, ensure_ascii=False, default=_json_default)
+        with immediate(self.conn):
+            self.conn.execute(
+                "INSERT INTO meta (key, value, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+                (key, text, frames.now_iso()),
+            )
+
+    def trade_dates(self) -> list[date]:
+        """meta "trade_dates" (filled by a refresh from akshare) as dates, for the calendar."""
+        values = self.get_meta("trade_dates") or []
+        return sorted({pd.Timestamp(v).date() for v in values})
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, (date, datetime, pd.Timestamp)):
+        return value.isoformat()[:10] if type(value) is date else pd.Timestamp(value).isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in meta")

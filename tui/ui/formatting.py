@@ -1,0 +1,39 @@
+"""Text helpers for table cells: progress bars, truncation, semantic colours from the theme."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from rich.text import Text
+
+
+def truncate(text: str | None, width: int) -> str:
+    """Cut `text` to `width` terminal cells (CJK characters are two cells wide)."""
+    if not text:
+        return ""
+    text = " ".join(text.split())
+    if cell_len(text) <= width:
+        return text
+    out = []
+    used = 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
+def progress_bar(fraction: float | None, width: int = 10, *, at_most: bool = False) -> str:
+    """A text progress bar like `██████░░░░  62%` (`≤62%` when the reading is an upper bound)."""
+    if fraction is None:
+        return "—"
+    fraction = max(0.0, min(1.0, fraction))
+    filled = round(fraction * width)
+    pct = f"{'≤' if at_most else ''}{fraction * 100:.0f}%"
+    return f"{'█' * filled}{'░' * (width - filled)} {pct:>5}"
+
+
+def styled(text: str, color: str | None, *, bold: bool = False, dim: bool = False) -> Text:
+    style = " ".join(s for s in ((color or ""), "bold" if bold else "", "dim" if dim else "") if s)
+    return Text(text, style=style or "")
