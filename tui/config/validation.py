@@ -76,6 +76,6 @@ def validate_item(
             raw = doc.raw_scalars.get(target)
             if raw is not None and "read as the number" in message:
                 message = message.replace("write it in quotes", f"write it in quotes: '{raw}'")
-                message = f"code {raw} " + message.removeprefix("code: code ")
+                message = f"code {raw} " + message.removeprefix("code: ").removeprefix("code ")
             diags.append(doc.diag(target, message, key=at_key))
         return None, diags

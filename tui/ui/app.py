@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, T
 from tui.config.loader import Project, load_project
 from tui.context import Context
 from tui.domain.models import Theme
+from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.catalysts_pane import CatalystsPane
@@ -129,7 +130,7 @@ class ThemeTrackerApp(App[int]):
         problems = f"{t('status.problems')} {errors}/{warnings}" if (errors or warnings) else f"{t('status.problems')} 0"
         self.query_one("#status-bar", Static).update(
             f"{t('status.today')} {self.today.isoformat()} · {len(p.themes)} {t('themes')} · {stocks} · "
-            f"{len(p.catalysts)} {t('tab.catalysts')} · {problems} · {self.ctx.watchlists} · {self.ctx.catalysts}"
+            f"{len(p.catalysts)} {t('tab.catalysts')} · {problems} · {display_path(self.ctx.watchlists)} · {display_path(self.ctx.catalysts)}"
         )
 
     # ------------------------------------------------------------------ events and actions

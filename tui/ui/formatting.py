@@ -37,3 +37,18 @@ def progress_bar(fraction: float | None, width: int = 10, *, at_most: bool = Fal
 def styled(text: str, color: str | None, *, bold: bool = False, dim: bool = False) -> Text:
     style = " ".join(s for s in ((color or ""), "bold" if bold else "", "dim" if dim else "") if s)
     return Text(text, style=style or "")
+
+
+def display_path(path: object) -> str:
+    """A path as a user reads it: relative to the working directory when inside it, else with ~."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve())) if p.is_absolute() else str(p)
+    except ValueError:
+        home = Path.home()
+        try:
+            return "~/" + str(p.relative_to(home))
+        except ValueError:
+            return str(p)

@@ -1,0 +1,46 @@
+"""Shared fixtures: the project's shipped files, a frozen 'today', and a Context factory."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tui.context import Context
+
+ROOT = Path(__file__).resolve().parent.parent
+WATCHLISTS = ROOT / "watchlists"
+CATALYSTS = ROOT / "catalysts.yaml"
+BROKEN = ROOT / "tests" / "fixtures" / "broken"
+TODAY = date(2026, 11, 22)
+
+os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the user's real settings or data directory from a test."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("THEME_TRACKER_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("THEME_TRACKER_CONFIG", str(home / "settings.toml"))
+    monkeypatch.delenv("THEME_TRACKER_TODAY", raising=False)
+
+
+@pytest.fixture
+def shipped_ctx(tmp_path: Path) -> Context:
+    return Context(watchlists=WATCHLISTS, catalysts=CATALYSTS, data_dir=tmp_path / "data", today_override=TODAY)
+
+
+@pytest.fixture
+def make_ctx(tmp_path: Path):
+    def _make(watchlists: Path, catalysts: Path | None = None) -> Context:
+        return Context(
+            watchlists=watchlists,
+            catalysts=catalysts or (tmp_path / "catalysts.yaml"),
+            data_dir=tmp_path / "data",
+            today_override=TODAY,
+        )
+
+    return _make
