@@ -286,7 +286,7 @@ class AkshareSource:
         return self._bars_chain(code, chain, lambda f: self._bars_via(f, sec, start, end, adjust), start, end)
 
     def _bars_chain(self, code: str, chain: tuple[str, ...], fetch: Callable[[str], tuple[pd.DataFrame, list[str]]],
-                    start: date, end: date) -> FetchResult:
+                    start: date, end: date, *, stop_on_unknown: bool = True) -> FetchResult:
         first: SourceError | None = None
         tried: list[str] = []
         for function in chain:
@@ -296,7 +296,7 @@ class AkshareSource:
             except SourceError as error:
                 first = first or error
                 # An empty short range is normal (no session yet); don't spend a fallback on it.
-                if error.kind is FailureKind.UNKNOWN_CODE or (
+                if (error.kind is FailureKind.UNKNOWN_CODE and stop_on_unknown) or (
                     error.kind is FailureKind.EMPTY and (end - start).days < 7
                 ):
                     break
@@ -326,7 +326,9 @@ class AkshareSource:
             frame = validate_frame(raw, function)
             return bars_from_frame(frame, function, code=symbol, adjust="raw", start=start, end=end)
 
-        return self._bars_chain(symbol, ("stock_zh_index_daily_em", "index_zh_a_hist"), fetch, start, end)
+        # index_zh_a_hist tries other markets for a code the first endpoint does not know.
+        return self._bars_chain(symbol, ("stock_zh_index_daily_em", "index_zh_a_hist"), fetch, start, end,
+                                stop_on_unknown=False)
 
     # -- calendar ---------------------------------------------------------------------------
 

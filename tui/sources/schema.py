@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from tui.sources.base import FailureKind, SourceError
@@ -82,14 +83,17 @@ def to_number(series: pd.Series) -> pd.Series:
 
 
 def _bad_numbers(series: pd.Series) -> list[object]:
+    """Values that are not numbers. akshare runs `pd.to_numeric` on every numeric column, so
+    text here, even text that looks numeric ("000001"), means the columns moved. Placeholders
+    ("-", 100 dashes) are tolerated: they are stock_bid_ask_em's missing values."""
     if pd.api.types.is_bool_dtype(series):
         return list(series.head(1))
     if pd.api.types.is_numeric_dtype(series):
         return []
-    values = series.dropna()
-    coerced = pd.to_numeric(values, errors="coerce")
-    bad = values[coerced.isna()]
-    return [v for v in bad.tolist() if not is_placeholder(v)]
+    return [
+        v for v in series.dropna().tolist()
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.number)) and not is_placeholder(v)
+    ]
 
 
 def _bad_dates(series: pd.Series) -> list[object]:

@@ -62,10 +62,7 @@ class WriteResult:
 
 # --- SQL -------------------------------------------------------------------------------------
 
-_BAR_INSERT_COLS = (
-    "code", "adjust", "date", "open", "high", "low", "close", "volume", "amount",
-    "source", "is_sample", "fetched_at",
-)  # fmt: skip
+_BAR_INSERT_COLS = frames.BAR_STORE_COLUMNS
 _BAR_OPTIONAL = ("open", "high", "low", "volume", "amount")
 
 
@@ -210,7 +207,8 @@ class Store:
             if self.has_bars():  # another process got there first
                 return WriteResult()
             rows = sample.sample_bar_rows(frames.now_iso())
-            result = self._write_bar_rows(rows, 0)
+            pairs = sorted({(r[0], r[1]) for r in rows})
+            result = self._write_bar_rows(frames.BarBatch(rows, len(rows), pairs))
             self.set_meta("sample_as_of", sample.SAMPLE_AS_OF)
             self.set_meta("sample_provenance", sample.SAMPLE_PROVENANCE)
             self.set_meta("sample_sources", [f"sample:{sample.STOCKS_FILE}", f"sample:{sample.INDICES_FILE}"])
@@ -220,27 +218,29 @@ class Store:
 
     def upsert_bars(self, bars: pd.DataFrame) -> WriteResult:
         """Insert or update daily bars (bars contract); see the module docstring for the rules."""
-        rows, skipped = frames.bar_rows(bars, frames.now_iso())
-        if not rows:
-            return WriteResult(skipped=skipped)
+        batch = frames.bar_rows(bars, frames.now_iso())
+        if not batch.n:
+            return WriteResult(skipped=batch.skipped)
         with immediate(self.conn):
-            return self._write_bar_rows(rows, skipped)
+            return self._write_bar_rows(batch)
 
-    def _write_bar_rows(self, rows: list[tuple], skipped: int) -> WriteResult:
-        """Upsert prepared rows; the caller holds the write transaction."""
-        pairs = sorted({(r[0], r[1]) for r in rows})
+    def _write_bar_rows(self, batch: frames.BarBatch) -> WriteResult:
+        """Upsert a prepared batch; the caller holds the write transaction.
+
+        Inserted rows are counted as the growth of the touched (code, adjust) ranges; updated
+        ones as SQLite's change count minus those (an upsert whose WHERE fails is no change).
+        """
         count_sql = (
             "SELECT count(*) FROM bars JOIN json_each(?) AS k "
             "ON bars.code = json_extract(k.value, '$[0]') AND bars.adjust = json_extract(k.value, '$[1]')"
         )
-        keys = json.dumps(pairs)
+        keys = json.dumps(batch.pairs)
         before = self.conn.execute(count_sql, (keys,)).fetchone()[0]
         changes_before = self.conn.total_changes
-        self.conn.executemany(_UPSERT_BARS, rows)
+        self.conn.executemany(_UPSERT_BARS, batch.rows)
         changed = self.conn.total_changes - changes_before
         inserted = self.conn.execute(count_sql, (keys,)).fetchone()[0] - before
-        updated = changed - inserted
-        return WriteResult(inserted, updated, len(rows) - changed, skipped)
+        return WriteResult(inserted, changed - inserted, batch.n - changed, batch.skipped)
 
     def bars(
         self,
