@@ -7,4 +7,5 @@ Modules here are headless: they never import Textual (the `app` command imports 
 COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.app",
     "tui.commands.validate",
+    "tui.commands.refresh",
 )

@@ -27,6 +27,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--codes", metavar="C1,C2", help="only these codes (default: every listed watchlist code)")
     parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
                         help="deadline of each request in seconds (default 10)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every failed fetch, not one line per failure class")
     parser.set_defaults(handler=run)
 
 
@@ -84,6 +85,6 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         finally:
             if bar is not None:
                 bar.close()
-    for line in format_summary(summary):
+    for line in format_summary(summary, verbose=args.verbose):
         print(line)
     return int(ExitCode.OK if summary.ok else ExitCode.FAILED)

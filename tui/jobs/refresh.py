@@ -372,8 +372,8 @@ def _store_bars(run: _Run, task: _Task, result: FetchResult) -> None:
     run.record(TaskOutcome(task.kind, task.code, status, adjust, rows=written, note=note))
 
 
-def format_summary(summary: RefreshSummary) -> list[str]:
-    """Lines for the CLI: totals, then failures grouped by class with one line per failure."""
+def format_summary(summary: RefreshSummary, *, verbose: bool = False) -> list[str]:
+    """Lines for the CLI: totals, then one line per failure class (every failure if verbose)."""
     lines = [
         f"refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, "
         f"{summary.failed} failed ({summary.elapsed:.1f} s)"
@@ -387,11 +387,25 @@ def format_summary(summary: RefreshSummary) -> list[str]:
     if summary.aborted_offline:
         lines.append("network unreachable: stopped early; stored data was kept")
     for kind, outcomes in summary.failures_by_kind().items():
-        lines.append(f"failed — {kind.value} ({len(outcomes)}):")
-        for outcome in outcomes:
-            assert outcome.failure is not None
-            call = f" [{outcome.failure.call}]" if outcome.failure.call else ""
-            lines.append(f"  {outcome.label}: {outcome.failure.message}{call}")
+        skipped = [o for o in outcomes if o.failure is not None and o.failure.message == NOT_ATTEMPTED]
+        tried = [o for o in outcomes if o not in skipped and o.failure is not None]
+        per_kind: dict[str, int] = {}
+        for o in outcomes:
+            per_kind[o.kind] = per_kind.get(o.kind, 0) + 1
+        breakdown = ", ".join(f"{k} {n}" for k, n in per_kind.items())
+        message = tried[0].failure.message if tried else kind.value
+        example = ""
+        if tried:
+            first = tried[0]
+            call = f" [{first.failure.call}]" if first.failure.call else ""
+            example = f"; e.g. {first.label}{call}"
+        lines.append(f"failed: {message} ({len(outcomes)}: {breakdown}){example}")
+        if verbose:
+            for outcome in tried:
+                call = f" [{outcome.failure.call}]" if outcome.failure.call else ""
+                lines.append(f"  {outcome.label}: {outcome.failure.message}{call}")
+            if skipped:
+                lines.append(f"  not attempted ({len(skipped)}): " + ", ".join(o.label for o in skipped))
     for note in summary.notes:
         lines.append(f"note: {note}")
     return lines

@@ -248,14 +248,15 @@ def empty_bars() -> pd.DataFrame:
     return pd.DataFrame(data)
 
 
+TIME_DTYPE = pd.DatetimeTZDtype("us", SHANGHAI)
+
+
 def _times(values: Sequence[str | None]) -> pd.Series:
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-    parsed = pd.to_datetime(pd.Series(uniques, dtype=object), format="ISO8601", utc=True)
-    parsed = parsed.dt.tz_convert(SHANGHAI)
-    out = parsed.take(np.where(codes < 0, 0, codes)) if len(parsed) else parsed.reindex(codes)
-    out = out.reset_index(drop=True)
-    out[codes < 0] = pd.NaT
-    return out
+    """Stored ISO times as an aware Asia/Shanghai series (NaT for NULL), parsed per unique."""
+    codes, uniques = pd.factorize(pd.Series(list(values), dtype=object), use_na_sentinel=True)
+    parsed = pd.to_datetime(pd.Series(list(uniques) + [None], dtype=object), format="ISO8601", utc=True)
+    parsed = parsed.dt.tz_convert(SHANGHAI).astype(TIME_DTYPE)
+    return parsed.take(codes).reset_index(drop=True)  # -1 picks the trailing NaT
 
 
 def quotes_frame(rows: Sequence[tuple]) -> pd.DataFrame:

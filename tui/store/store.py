@@ -168,7 +168,10 @@ class Store:
         try:
             migrate(conn)
             if load_sample:
-                store.load_sample()
+                try:
+                    store.load_sample()
+                except OSError as exc:  # a broken install must not stop the app opening
+                    store.set_meta("sample_error", f"{type(exc).__name__}: {exc}")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(f"cannot use the store at {path}: {exc}") from exc
