@@ -241,3 +241,12 @@ def test_qfq_one_cent_shift_is_caught_and_marked_uncertain(sample_bars, csv_rows
 def test_rejects_unknown_price_marker(sample_bars):
     with pytest.raises(ValueError):
         limit_flags(sample_bars.head(3), prices="hfq")
+
+
+def test_adjust_column_must_agree_and_selects_rows():
+    qfq = two_day("600001", "2024-03-01", "2024-03-04", 11.0).assign(adjust="qfq")
+    with pytest.raises(ValueError, match="adjusted"):
+        limit_flags(qfq, prices="raw")
+    raw = qfq.assign(adjust="raw", close=[10.0, 10.5])
+    out = limit_flags(pd.concat([qfq, raw], ignore_index=True), prices="raw")
+    assert len(out) == 2 and out["close"].tolist() == [10.0, 10.5] and not out["limit_up"].any()

@@ -42,8 +42,8 @@ def prepare_bars(
     * ``codes``: keep only these codes (order irrelevant).
     * ``adjust``: if the frame has an ``adjust`` column holding more than one value, keep the
       rows with this value (a frame holding a single adjustment is used as it is).
-    * ``date`` becomes datetime64 at midnight; rows are sorted by code, date; duplicated
-      (code, date) rows raise ValueError because they would make every result ambiguous.
+    * ``date`` becomes datetime64 at midnight. Row order is kept; ``wide`` sorts and
+      rejects duplicated (code, date) rows, which would make every result ambiguous.
     """
     missing = {"code", "date", *columns} - set(bars.columns)
     if missing:
@@ -57,42 +57,45 @@ def prepare_bars(
         wanted = list(dict.fromkeys(codes))
         frame = frame.loc[frame["code"].isin(wanted)]
     out = frame.loc[:, ["code", "date", *columns]].copy()
-    if not pd.api.types.is_datetime64_any_dtype(out["date"]):
-        out["date"] = pd.to_datetime(out["date"])
-    elif getattr(out["date"].dt, "tz", None) is not None:
-        out["date"] = out["date"].dt.tz_localize(None)
-    out["date"] = out["date"].dt.normalize()
-    if not (out["code"].is_monotonic_increasing and _dates_sorted_within(out)):
-        out = out.sort_values(["code", "date"], kind="stable")
-    if out.duplicated(["code", "date"]).any():
-        dup = out.loc[out.duplicated(["code", "date"], keep=False)].iloc[0]
-        raise ValueError(
-            f"bars frame has more than one row for {dup['code']} on {iso(dup['date'])}; "
-            "pass a single adjustment (adjust column) per code and date"
-        )
+    out["date"] = _midnight(out["date"])
     return out.reset_index(drop=True)
 
 
-def _dates_sorted_within(frame: pd.DataFrame) -> bool:
-    codes = frame["code"].to_numpy()
-    dates = frame["date"].to_numpy()
-    if len(dates) < 2:
-        return True
-    same = codes[1:] == codes[:-1]
-    return bool(np.all(dates[1:][same] > dates[:-1][same]))
+def _midnight(dates: pd.Series) -> pd.Series:
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        dates = pd.to_datetime(dates)
+    elif getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates.dt.normalize()
 
 
 def wide(frame: pd.DataFrame, column: str = "close", sessions: pd.DatetimeIndex | None = None):
-    """Pivot a prepared long frame to a date x code matrix (NaN where a stock has no bar)."""
-    table = frame.pivot(index="date", columns="code", values=column)
+    """Pivot a prepared long frame to a date x code matrix (NaN where a stock has no bar).
+
+    Built with integer codes (``pd.factorize``) and one numpy scatter, which is several times
+    faster than ``DataFrame.pivot`` on millions of rows. Columns are sorted codes, rows sorted
+    dates (or ``sessions`` if given: bars on other dates are dropped). Raises ValueError if a
+    (code, date) pair has more than one row.
+    """
+    code_idx, code_labels = pd.factorize(frame["code"], sort=True)
+    date_idx, date_labels = pd.factorize(frame["date"], sort=True)
+    n_dates, n_codes = len(date_labels), len(code_labels)
+    cell = date_idx.astype("int64") * max(n_codes, 1) + code_idx
+    if n_dates * n_codes and np.bincount(cell, minlength=n_dates * n_codes).max() > 1:
+        counts = np.bincount(cell)
+        bad = int(np.flatnonzero(counts > 1)[0])
+        raise ValueError(
+            f"bars frame has more than one row for {code_labels[bad % n_codes]} on "
+            f"{iso(date_labels[bad // n_codes])}; pass a single adjustment per code and date"
+        )
+    matrix = np.full((n_dates, n_codes), np.nan)
+    matrix[date_idx, code_idx] = frame[column].to_numpy(dtype="float64")
+    table = pd.DataFrame(
+        matrix, index=pd.DatetimeIndex(date_labels, name="date"), columns=pd.Index(code_labels, name="code")
+    )
     if sessions is not None:
-        table = table.reindex(sessions)
-    return table.sort_index()
-
-
-def carry_forward(table: pd.DataFrame) -> pd.DataFrame:
-    """Forward-fill each column after its first value (suspended days keep the last close)."""
-    return table.ffill()
+        table = table.reindex(pd.DatetimeIndex(sessions))
+    return table
 
 
 def benchmark_series(

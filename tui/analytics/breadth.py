@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from tui.analytics._frames import DateLike, iso, prepare_bars, to_timestamp
+from tui.analytics._frames import DateLike, iso, prepare_bars, to_timestamp, wide
 
 
 @dataclass(frozen=True)
@@ -40,13 +40,16 @@ def daily_moves(
     frame = prepare_bars(bars, codes)
     if frame.empty:
         raise ValueError("no bars for the codes asked for")
-    target = frame["date"].max() if day is None else to_timestamp(day)
-    first_of_code = frame["code"].ne(frame["code"].shift())
-    prev = frame["close"].shift().where(~first_of_code)
-    moves = (frame["close"] / prev - 1.0).where(frame["date"].eq(target))
-    on_day = pd.Series(moves.to_numpy(), index=frame["code"].to_numpy()).dropna()
-    universe = list(dict.fromkeys(codes)) if codes is not None else list(dict.fromkeys(frame["code"]))
-    result = on_day.reindex(pd.Index(universe, name="code"))
+    table = wide(frame, "close")
+    target = table.index[-1] if day is None else to_timestamp(day)
+    if target in table.index:
+        pos = table.index.get_loc(target)
+        prev = table.iloc[:pos].ffill().iloc[-1] if pos > 0 else table.iloc[0] * np.nan
+        moves = table.iloc[pos] / prev - 1.0
+    else:
+        moves = pd.Series(np.nan, index=table.columns)
+    universe = list(dict.fromkeys(codes)) if codes is not None else list(table.columns)
+    result = moves.reindex(pd.Index(universe, name="code")).astype("float64")
     result.name = iso(target)
     return result
 

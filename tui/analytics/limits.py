@@ -92,19 +92,26 @@ def limit_prices_cents(prev_close: np.ndarray, pct: np.ndarray) -> tuple[np.ndar
     return np.where(ok, up, -1), np.where(ok, down, -1)
 
 
-def _board_pct(codes: np.ndarray, dates: np.ndarray, st: np.ndarray) -> np.ndarray:
-    """Limit fraction per row from codes.py, looked up once per (code, rule era, st)."""
+def _board_pct(
+    code_idx: np.ndarray, labels: np.ndarray, dates: np.ndarray, st: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(limit fraction per row, main-board flag per row) from ``codes.py``.
+
+    ``limit_pct`` is asked once per (code, rule era, st); rows pick from that small table.
+    """
+    reps = [RULE_BREAKS[0] - timedelta(days=1), *RULE_BREAKS]
     breaks = np.array([np.datetime64(b) for b in RULE_BREAKS], dtype="datetime64[ns]")
     era = np.searchsorted(breaks, dates, side="right")
-    keys = pd.DataFrame({"code": codes, "era": era, "st": st})
-    uniq = keys.drop_duplicates()
-    reps = [RULE_BREAKS[0] - timedelta(days=1), *RULE_BREAKS]
-    values = []
-    for code, e, s in uniq.itertuples(index=False):
-        pct = parse_code(str(code)).limit_pct(reps[int(e)], st=bool(s))
-        values.append(np.nan if pct is None else pct)
-    uniq = uniq.assign(pct=values)
-    return keys.merge(uniq, on=["code", "era", "st"], how="left")["pct"].to_numpy(dtype="float64")
+    table = np.full((len(labels), len(reps), 2), np.nan)
+    main = np.zeros(len(labels), dtype=bool)
+    for i, code in enumerate(labels):
+        parsed = parse_code(str(code))
+        main[i] = parsed.board is Board.MAIN
+        for e, on in enumerate(reps):
+            for s in (0, 1):
+                pct = parsed.limit_pct(on, st=bool(s))
+                table[i, e, s] = np.nan if pct is None else pct
+    return table[code_idx, era, st.astype("int64")], main[code_idx]
 
 
 def _st_rows(frame: pd.DataFrame, st) -> np.ndarray:
@@ -125,6 +132,7 @@ def _st_rows(frame: pd.DataFrame, st) -> np.ndarray:
     periods["start"] = pd.to_datetime(periods["start"]).astype("datetime64[ns]")
     periods["end"] = pd.to_datetime(periods["end"]).astype("datetime64[ns]")
     rows = frame[["code", "date"]].assign(_pos=np.arange(n))
+    rows = rows.loc[rows["code"].isin(periods["code"].unique())]
     hits = rows.merge(periods, on="code", how="inner")
     inside = (hits["start"].isna() | (hits["date"] >= hits["start"])) & (
         hits["end"].isna() | (hits["date"] <= hits["end"])
@@ -146,7 +154,8 @@ def limit_flags(
 ) -> pd.DataFrame:
     """Limit prices and flags for every bar (see the module docstring for the rules).
 
-    ``bars`` needs code, date, open, high, low, close. ``st`` is a set of (code, start, end)
+    ``bars`` needs code, date, open, high, low, close; if it has an ``adjust`` column, rows
+    of the ``prices`` adjustment are used and a frame with none of them raises. ``st`` is a set of (code, start, end)
     periods (None = open-ended), a boolean array/Series aligned with ``bars`` rows, or the
     name of a boolean column. Returns code, date, open, high, low, close and ``FLAG_COLUMNS``,
     sorted by code and date.
@@ -157,29 +166,48 @@ def limit_flags(
     missing = set(cols) - set(bars.columns)
     if missing:
         raise ValueError(f"bars frame lacks column(s) {sorted(missing)}")
+    if "adjust" in bars.columns:  # the marker must agree with the frame's own label
+        kinds = set(bars["adjust"].unique())
+        if kinds and prices not in kinds:
+            raise ValueError(f"prices={prices!r} but the bars are adjusted {sorted(kinds)}")
+        if len(kinds) > 1:
+            keep = (bars["adjust"] == prices).to_numpy()
+            if isinstance(st, (pd.Series, np.ndarray)) and pd.api.types.is_bool_dtype(st.dtype):
+                st = np.asarray(st)[keep]
+            bars = bars.loc[keep]
     extra = [st] if isinstance(st, str) else []
     frame = bars.loc[:, cols + extra].assign(_row=np.arange(len(bars)))
     frame["date"] = pd.to_datetime(frame["date"]).dt.normalize()
-    frame = frame.sort_values(["code", "date"], kind="stable").reset_index(drop=True)
-    codes = frame["code"].to_numpy()
+    code_idx, labels = pd.factorize(frame["code"], sort=True)
     dates = frame["date"].to_numpy(dtype="datetime64[ns]")
-    first = np.ones(len(frame), dtype=bool)
-    first[1:] = codes[1:] != codes[:-1]
+    order = np.lexsort((dates, code_idx))
+    if np.array_equal(order, np.arange(len(order))):
+        frame = frame.reset_index(drop=True)
+    else:
+        frame = frame.iloc[order].reset_index(drop=True)
+        code_idx, dates = code_idx[order], dates[order]
+    n = len(frame)
+    pos = np.arange(n)
+    first = np.ones(n, dtype=bool)
+    first[1:] = code_idx[1:] != code_idx[:-1]
+    if n > 1 and np.any(~first[1:] & (dates[1:] == dates[:-1])):
+        raise ValueError("bars frame has more than one row for a code and date")
+    code_start = np.maximum.accumulate(np.where(first, pos, 0))
 
     st_row = _st_rows(frame, st)
-    pct = _board_pct(codes, dates, st_row)
-    main_st = st_row & (pct == 0.05) & np.isin(
-        codes, [c for c in pd.unique(codes) if parse_code(str(c)).board is Board.MAIN]
-    )
-    uncertain = np.zeros(len(frame), dtype=bool)
+    pct, main = _board_pct(code_idx, np.asarray(labels), dates, st_row)
+    main_st = st_row & main & (pct == 0.05)
+    uncertain = np.zeros(n, dtype=bool)
     if st_main_10pct_from is not None:
         pct = np.where(main_st & (dates >= to_timestamp(st_main_10pct_from).to_datetime64()), 0.10, pct)
     else:
         uncertain |= main_st & (dates >= np.datetime64(ST_MAIN_10PCT_PROPOSED))
     if new_listings:
-        listed = pd.to_datetime(frame["code"].map(dict(new_listings))).to_numpy(dtype="datetime64[ns]")
+        listing = pd.to_datetime(pd.Series(labels).map(dict(new_listings)))
+        listed = listing.to_numpy(dtype="datetime64[ns]")[code_idx]
         after = ~np.isnat(listed) & (dates >= listed)
-        rank = pd.Series(after).groupby(codes).cumsum().to_numpy()
+        seen = np.cumsum(after)
+        rank = seen - np.where(code_start > 0, seen[np.maximum(code_start - 1, 0)], 0)
         pct = np.where(after & (rank <= NEW_LISTING_SESSIONS), np.nan, pct)
 
     close = frame["close"].to_numpy(dtype="float64")
@@ -193,13 +221,13 @@ def limit_flags(
         tol_up = np.maximum(abs_tol, np.floor(rel_tolerance * up_c + 1e-9))
         tol_down = np.maximum(abs_tol, np.floor(rel_tolerance * down_c + 1e-9))
     else:
-        tol_up = tol_down = np.zeros(len(frame))
+        tol_up = tol_down = np.zeros(n)
     lim_up = has & (c >= up_c - tol_up)
     lim_down = has & (c <= down_c + tol_down)
     flat_bar = (cents["open"] == h) & (h == cents["low"]) & (cents["low"] == c)
     broken = has & (h >= up_c - tol_up) & (c < up_c - tol_up)
-    run_id = np.cumsum(~lim_up | first)
-    streak = pd.Series(lim_up.astype("int64")).groupby(run_id).cumsum().to_numpy()
+    last_reset = np.maximum.accumulate(np.where(~lim_up | first, pos, 0))
+    streak = np.where(lim_up, pos - last_reset, 0)
     if prices == "qfq":
         uncertain |= has & (
             (np.abs(c - up_c) <= tol_up) | (np.abs(c - down_c) <= tol_down) | (np.abs(h - up_c) <= tol_up)
