@@ -1,18 +1,28 @@
-"""Pilot tests: open the app, switch themes, open the catalyst and indicator views."""
+"""Pilot tests: the board, theme switching, catalysts, indicators, problems, refresh."""
 
 from __future__ import annotations
 
 import shutil
+import threading
+import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, TabbedContent
 
 from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS
+from tests.ui.fakes import FakeSource
+from tui.context import Context
+from tui.settings import Settings
+from tui.sources.base import FailureKind
 from tui.ui.app import make_app
 from tui.ui.screens.help import HelpScreen
-from tui.ui.widgets.stocks_pane import SEGMENT_KEY_PREFIX
+from tui.ui.widgets.board_pane import SEGMENT_KEY_PREFIX, BoardPane
+from tui.ui.widgets.status_line import StatusLine
 
-SIZE = (120, 40)
+SIZE = (160, 50)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 SECOND_THEME = """\
 id: second
@@ -30,31 +40,50 @@ def row_keys(table: DataTable) -> list[str]:
     return [table.coordinate_to_cell_key((i, 0)).row_key.value for i in range(table.row_count)]
 
 
-async def test_opens_on_the_shipped_theme_grouped_by_segment(shipped_ctx):
+def stock_keys(table: DataTable) -> list[str]:
+    return [k for k in row_keys(table) if not k.startswith(SEGMENT_KEY_PREFIX)]
+
+
+def cell(app, key: str, column: str) -> str:
+    return str(app.query_one("#board-table", DataTable).get_cell(key, column))
+
+
+async def settle(app, pilot) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_board_opens_with_the_sample_data_clearly_marked(shipped_ctx):
     app = make_app(shipped_ctx, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert app.selected_theme_id == "compute-power"
-        keys = row_keys(app.query_one("#stocks-table", DataTable))
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        keys = row_keys(table)
         segments = [k.removeprefix(SEGMENT_KEY_PREFIX) for k in keys if k.startswith(SEGMENT_KEY_PREFIX)]
         assert segments == ["上游", "中游", "下游", "配套"]
-        assert len([k for k in keys if not k.startswith(SEGMENT_KEY_PREFIX)]) == 34
-        assert "name:基流科技" in keys and "300133" in keys
-        # The first stock's reason and risks are in the detail panel.
-        detail = str(app.query_one("#stocks-detail #detail-body").render())
-        assert "海光信息" in detail and "台积电7nm" in detail
+        assert len(stock_keys(table)) == 34
+        # 300133's last sample close (2025-11-21) is 7.65, +0.02 on 7.63.
+        assert cell(app, "300133", "price") == "7.65"
+        assert cell(app, "300133", "change_pct") == "+0.26%"
+        assert "样本" in cell(app, "300133", "flags")
+        assert cell(app, "300133", "as_of").startswith("25-11-21 15:00")
+        # No sample bars for 688256: blanks, never invented figures.
+        assert cell(app, "688256", "price") == "—"
+        header = str(app.query_one("#board-header").render())
+        assert "样本数据" in header and "2025-11-21" in header and "最高标" in header
+        status = str(app.query_one(StatusLine).render())
+        assert "休市" in status and "样本" in status and "未刷新" in status
 
 
-async def test_moving_the_cursor_shows_that_stocks_reason(shipped_ctx):
+async def test_detail_panel_follows_the_cursor(shipped_ctx):
     app = make_app(shipped_ctx, today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        table = app.query_one("#stocks-table", DataTable)
-        table.focus()
-        target = row_keys(table).index("300872")
-        table.move_cursor(row=target)
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        table.move_cursor(row=row_keys(table).index("300872"))
         await pilot.pause()
-        detail = str(app.query_one("#stocks-detail #detail-body").render())
-        assert "启明星汉" in detail and "60个月" in detail
+        detail = str(app.query_one("#board-detail #detail-body").render())
+        assert "启明星汉" in detail and "60个月" in detail and "样本数据，非实时" in detail
 
 
 async def test_switching_themes_with_keys_and_sidebar(make_ctx, tmp_path: Path):
@@ -64,21 +93,182 @@ async def test_switching_themes_with_keys_and_sidebar(make_ctx, tmp_path: Path):
     (lists / "b.yaml").write_text(SECOND_THEME, encoding="utf-8")
     app = make_app(make_ctx(lists, CATALYSTS), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.selected_theme_id == "compute-power"
         await pilot.press("right_square_bracket")
         await pilot.pause()
         assert app.selected_theme_id == "second"
-        table = app.query_one("#stocks-table", DataTable)
-        assert row_keys(table) == [SEGMENT_KEY_PREFIX + "上游", "300133"]
+        assert row_keys(app.query_one("#board-table", DataTable)) == [SEGMENT_KEY_PREFIX + "上游", "300133"]
         await pilot.press("left_square_bracket")
         await pilot.pause()
         assert app.selected_theme_id == "compute-power"
-        # The sidebar drives it too.
         app.query_one("#sidebar").focus()
         await pilot.press("down")
         await pilot.pause()
         assert app.selected_theme_id == "second"
+
+
+async def test_sort_by_key_and_by_header_click(shipped_ctx):
+    app = make_app(shipped_ctx, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        await pilot.press("s")  # user order: the watchlist's order, no group rows
+        await pilot.pause()
+        assert stock_keys(table)[:3] == ["688041", "688256", "603019"] and len(row_keys(table)) == 34
+        await pilot.press("s")  # 涨跌幅, largest first; stocks without a price last
+        await pilot.pause()
+        keys = row_keys(table)
+        assert keys[0] == "300133"  # the only riser on 2025-11-21
+        assert keys[-1].startswith("name:") or cell(app, keys[-1], "change_pct") == "—"
+        await pilot.press("o")
+        await pilot.pause()
+        assert row_keys(table)[0] == "300042"  # 朗科科技 -9.67%, the laggard
+        # Clicking the 代码 header sorts by code.
+        board = app.query_one(BoardPane)
+        table.post_message(DataTable.HeaderSelected(table, table.ordered_columns[0].key, 0, table.ordered_columns[0].label))
+        await pilot.pause()
+        assert board.sort_mode == "code"
+        codes = [k for k in row_keys(table) if not k.startswith("name:")]
+        assert codes == sorted(codes)
+        await pilot.press("g")
+        await pilot.pause()
+        assert row_keys(table)[0] == SEGMENT_KEY_PREFIX + "上游"
+
+
+async def test_filter_as_you_type_and_escape_clears(shipped_ctx):
+    app = make_app(shipped_ctx, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        await pilot.press("slash", "华")
+        await pilot.pause()
+        assert set(stock_keys(table)) == {"300133", "002602", "000156", "002335"}  # 华策 华通 华数 科华
+        await pilot.press("backspace", "3", "0", "0", "1")
+        await pilot.pause()
+        assert stock_keys(table) == ["300133"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(stock_keys(table)) == 34
+        # A former name matches too.
+        await pilot.press("slash", "S", "T", "华")
+        await pilot.pause()
+        assert stock_keys(table) == ["002602"]
+
+
+async def test_refresh_success_updates_cells_in_place(shipped_ctx):
+    source = FakeSource({"300133": (8.00, 7.65), "002602": (18.18, 16.53)}, as_of=datetime(2026, 11, 20, 15, 0, tzinfo=SHANGHAI))
+    app = make_app(shipped_ctx, today=TODAY, source_factory=lambda: source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        board = app.query_one(BoardPane)
+        rebuilds = []
+        original = board._rebuild
+        board._rebuild = lambda order: (rebuilds.append(order), original(order))  # type: ignore[method-assign]
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.refresh_count == 1 and not app.refreshing
+        assert cell(app, "300133", "price") == "8.00"
+        assert cell(app, "300133", "change_pct") == "+4.58%"
+        assert "样本" not in cell(app, "300133", "flags")
+        # +10% on a ±10% main-board stock closes at the limit: 涨停.
+        assert "涨停" in cell(app, "002602", "flags")
+        assert cell(app, "300133", "amount") == "1.50亿"
+        assert rebuilds == []  # same rows in the same order: cells were diffed, not rebuilt
+        status = str(app.query_one(StatusLine).render())
+        assert "在线" in status
+        assert "quotes" in source.calls
+
+
+async def test_refresh_failure_keeps_the_old_figures(shipped_ctx):
+    source = FakeSource(fail=FailureKind.NETWORK)
+    app = make_app(shipped_ctx, today=TODAY, source_factory=lambda: source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert cell(app, "300133", "price") == "7.65"  # the sample figure is still there
+        assert "样本" in cell(app, "300133", "flags")
+        status = str(app.query_one(StatusLine).render())
+        assert "离线" in status and "network unreachable" in status
+        assert any("network unreachable" in str(n.message) for n in app._notifications)
+
+
+async def test_slow_refresh_keeps_the_ui_responsive_and_never_overlaps(shipped_ctx):
+    gate = threading.Event()
+    source = FakeSource({"300133": (8.0, 7.65)}, gate=gate)
+    app = make_app(shipped_ctx, today=TODAY, source_factory=lambda: source)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.refreshing
+        board = app.query_one(BoardPane)
+        started = time.perf_counter()
+        await pilot.press("s")
+        await pilot.pause()
+        assert board.sort_mode == "user" and time.perf_counter() - started < 0.5
+        assert not app.start_refresh(manual=True)  # a second refresh is refused while one runs
+        assert "刷新中" in str(app.query_one(StatusLine).render())
+        gate.set()
+        await settle(app, pilot)
+        assert not app.refreshing and cell(app, "300133", "price") == "8.00"
+        assert source.calls.count("quotes") == 1
+
+
+async def test_quit_while_a_refresh_hangs_is_immediate(shipped_ctx):
+    gate = threading.Event()  # never set: a stalled server
+    app = make_app(shipped_ctx, today=TODAY, source_factory=lambda: FakeSource(gate=gate))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.refreshing
+        started = time.perf_counter()
+        await pilot.press("q")
+        await pilot.pause()
+    assert time.perf_counter() - started < 2.0
+    gate.set()
+
+
+async def test_trading_hours_poll_and_stale_marks_with_a_frozen_clock(shipped_ctx):
+    clock = {"now": datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)}  # a Monday session
+    source = FakeSource({"300133": (8.0, 7.65)}, as_of=datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI))
+    app = make_app(shipped_ctx, today=datetime(2026, 11, 23).date(), now=lambda: clock["now"], source_factory=lambda: source, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert "交易中" in str(app.query_one(StatusLine).render())
+        app.tick()  # trading and no poll yet: starts one
+        await settle(app, pilot)
+        assert app.refresh_count == 1 and "样本" not in cell(app, "300133", "flags")
+        assert "过期" not in cell(app, "300133", "flags")
+        app.tick()  # the next poll is not due until an interval after the last one finished
+        await settle(app, pilot)
+        assert app.refresh_count == 1
+        # Three minutes later with a 60 s interval, the 10:00 quote is stale.
+        clock["now"] = datetime(2026, 11, 23, 10, 3, tzinfo=SHANGHAI)
+        app.redraw()
+        await pilot.pause()
+        assert "过期" in cell(app, "300133", "flags")
+        # At lunch the app does not poll.
+        clock["now"] = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)
+        app._next_poll_at = 0
+        app.tick()
+        await settle(app, pilot)
+        assert app.refresh_count == 1
+        assert "午间休市" in str(app.query_one(StatusLine).render())
+
+
+async def test_red_up_by_default_and_green_up_when_set(tmp_path: Path):
+    def ctx(up: str) -> Context:
+        return Context(watchlists=WATCHLISTS, catalysts=CATALYSTS, data_dir=tmp_path / "data", settings=Settings(up_color=up), today_override=TODAY)
+
+    for up, expected in (("red", "error"), ("green", "success")):
+        app = make_app(ctx(up), today=TODAY)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            style = app.query_one("#board-table", DataTable).get_cell("300133", "change_pct").style
+            assert str(style).split()[0] == app.theme_variables[expected], (up, style)
 
 
 async def test_catalyst_view_upcoming_past_undated_and_detail(shipped_ctx):
@@ -105,10 +295,8 @@ async def test_indicator_view_shows_status_target_and_readings(shipped_ctx):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("3")
         await pilot.pause()
-        assert app.query_one(TabbedContent).active == "tab-indicators"
         table = app.query_one("#indicators-table", DataTable)
         assert str(table.get_cell("voucher-uptake", "status")) == "无数据"
-        assert str(table.get_cell("voucher-uptake", "latest")) == "—"
         assert str(table.get_cell("idc-rack-occupancy-aofei-zjk", "latest")) == "< 50%"
         assert str(table.get_cell("huace-compute-scale", "latest")) == "37,000 P"
         table.focus()
@@ -125,7 +313,7 @@ async def test_broken_file_opens_with_the_rest_and_lists_problems(make_ctx, tmp_
     shutil.copy(BROKEN / "syntax_error.yaml", lists / "b.yaml")
     app = make_app(make_ctx(lists, CATALYSTS), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert [t.id for t in app.project.themes] == ["compute-power"]
         await pilot.press("4")
         await pilot.pause()
@@ -141,11 +329,12 @@ async def test_reload_picks_up_an_edited_file(make_ctx, tmp_path: Path):
     (lists / "b.yaml").write_text(SECOND_THEME, encoding="utf-8")
     app = make_app(make_ctx(lists, CATALYSTS), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         (lists / "b.yaml").write_text(SECOND_THEME + '  - code: "300067"\n    name: 安诺其\n    segment: 上游\n', encoding="utf-8")
         await pilot.press("R")
-        await pilot.pause()
-        assert "300067" in row_keys(app.query_one("#stocks-table", DataTable))
+        await settle(app, pilot)
+        assert "300067" in row_keys(app.query_one("#board-table", DataTable))
+        assert cell(app, "300067", "price") == "4.72"
 
 
 async def test_scope_toggle_shows_all_themes_catalysts(make_ctx, tmp_path: Path):
@@ -174,23 +363,40 @@ async def test_help_opens_and_closes_and_q_quits(shipped_ctx):
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("q")
         await pilot.pause()
-    assert app.return_code in (0, None)
     assert not app.is_running
 
 
 async def test_english_labels(shipped_ctx):
     app = make_app(shipped_ctx, language="en", today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.title == "Theme Tracker"
+        assert "sample" in cell(app, "300133", "flags")
         await pilot.press("3")
         await pilot.pause()
-        table = app.query_one("#indicators-table", DataTable)
-        assert str(table.get_cell("voucher-uptake", "status")) == "no data"
-        assert app.title == "Theme Tracker"
+        assert str(app.query_one("#indicators-table", DataTable).get_cell("voucher-uptake", "status")) == "no data"
 
 
 async def test_missing_watchlists_directory_opens_empty_with_a_problem(make_ctx, tmp_path: Path):
     app = make_app(make_ctx(tmp_path / "nope", tmp_path / "nope.yaml"), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.project.themes == []
         assert any("watchlists directory not found" in d.message for d in app.project.diagnostics)
+
+
+async def test_enter_opens_the_stock_detail_and_escape_returns(shipped_ctx):
+    from tui.ui.screens.stock_detail import StockDetailScreen
+
+    app = make_app(shipped_ctx, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        table.move_cursor(row=row_keys(table).index("300133"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StockDetailScreen)
+        assert app.screen.stock.code == "300133"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StockDetailScreen)

@@ -1,35 +1,55 @@
-"""SVG snapshots of each view at 120×40 (layout only: behaviour is asserted in test_app.py)."""
+"""SVG snapshots of each view (layout only: behaviour is asserted in test_app.py).
+
+Sizes: 80×24 and 160×50 for every screen (issue 4), and 120×40 (the foundation's layout).
+Data comes from the shipped sample bars in a fresh store; the clock is frozen.
+"""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS
 from tui.context import Context
 from tui.ui.app import make_app
 
-SIZE = (120, 40)
+SIZES = [(80, 24), (120, 40), (160, 50)]
 
 
-def app_for(tmp_path: Path, watchlists: Path = WATCHLISTS):
-    ctx = Context(watchlists=watchlists, catalysts=CATALYSTS, data_dir=tmp_path / "data", today_override=TODAY)
-    return make_app(ctx, today=TODAY)
+def app_for(tmp_path: Path, watchlists: Path = WATCHLISTS, catalysts: Path = CATALYSTS):
+    ctx = Context(watchlists=watchlists, catalysts=catalysts, data_dir=tmp_path / "data", today_override=TODAY)
+    return make_app(ctx, today=TODAY, poll=False)
 
 
-def test_stocks_view(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path), terminal_size=SIZE)
+async def loaded(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
-def test_catalysts_view(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path), terminal_size=SIZE, press=["2"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_board_view(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded)
 
 
-def test_indicators_view(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path), terminal_size=SIZE, press=["3"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_board_sorted_by_move(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["s", "s"])
 
 
-def test_problems_view(snap_compare, tmp_path, monkeypatch):
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_catalysts_view(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["2"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_indicators_view(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["3"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_problems_view(snap_compare, tmp_path, monkeypatch, size):
     lists = tmp_path / "lists"
     lists.mkdir()
     shutil.copy(WATCHLISTS / "compute-power.yaml", lists / "a.yaml")
@@ -38,9 +58,9 @@ def test_problems_view(snap_compare, tmp_path, monkeypatch):
     shutil.copy(CATALYSTS, tmp_path / "catalysts.yaml")
     # Relative paths, so the snapshot does not depend on where the test runs.
     monkeypatch.chdir(tmp_path)
-    ctx = Context(watchlists=Path("lists"), catalysts=Path("catalysts.yaml"), data_dir=tmp_path / "data", today_override=TODAY)
-    assert snap_compare(make_app(ctx, today=TODAY), terminal_size=SIZE, press=["4"])
+    assert snap_compare(app_for(tmp_path, Path("lists"), Path("catalysts.yaml")), terminal_size=size, run_before=loaded, press=["4"])
 
 
-def test_help_screen(snap_compare, tmp_path):
-    assert snap_compare(app_for(tmp_path), terminal_size=SIZE, press=["question_mark"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_screen(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["question_mark"])

@@ -11,6 +11,7 @@ waits on the busy timeout at ``BEGIN`` instead of deadlocking on a lock upgrade.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ def connect(path: str | Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqli
     conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
     # journal_mode is persistent in the file; setting it again is a cheap no-op.
     if str(path) != ":memory:":
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _set_wal(conn, busy_timeout_s)
         if str(mode).lower() != "wal":  # pragma: no cover - only on exotic filesystems
             raise sqlite3.OperationalError(f"could not switch {path} to WAL (got {mode})")
     # NORMAL is durable across application crashes in WAL mode; FULL adds an fsync per commit
@@ -38,6 +39,21 @@ def connect(path: str | Path, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> sqli
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     return conn
+
+
+def _set_wal(conn: sqlite3.Connection, busy_timeout_s: float) -> str:
+    """Switch to WAL. On a brand-new file two openers can race here, and this pragma does
+    not go through the busy handler, so retry "database is locked" for up to the timeout."""
+    deadline = time.monotonic() + busy_timeout_s
+    delay = 0.005
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.1)
 
 
 @contextmanager

@@ -1,63 +1,140 @@
-"""The Textual app: themes on the left; stocks, catalysts, indicators and problems as tabs."""
+"""The Textual app: themes on the left; board, catalysts, indicators and problems as tabs.
+
+Threading model: the first paint reads only the YAML files. Everything that touches SQLite,
+exchange-calendars or the network runs in daemon threads awaited by async workers
+(tui.ui.background), which post messages back; handlers change the widgets. Exiting never
+waits for a fetch: the awaiting workers are cancelled and the threads abandoned.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
+from textual.worker import Worker, WorkerState
 
 from tui.config.loader import Project, load_project
 from tui.context import Context
 from tui.domain.models import Theme
+from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
+from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
 from tui.ui.screens.help import HelpScreen
+from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
 from tui.ui.widgets.indicators_pane import IndicatorsPane
 from tui.ui.widgets.problems_pane import ProblemsPane
 from tui.ui.widgets.sidebar import ThemeSidebar
-from tui.ui.widgets.stocks_pane import StocksPane
+from tui.ui.widgets.status_line import StatusLine
 
-TABS = ("tab-stocks", "tab-catalysts", "tab-indicators", "tab-problems")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-problems")
+BENCHMARKS = ("sh000300", "sz399006")
+#: A quote is stale in trading hours when older than this many refresh intervals.
+STALE_INTERVALS = 1.5
+#: How often the app re-checks the market state and whether a poll is due (seconds).
+TICK_SECONDS = 5.0
+
+
+# ---------------------------------------------------------------------- blocking jobs
+# These run in daemon threads; each opens its own Store (connections can't cross threads).
+
+
+def read_inputs(data_dir: Any, codes: list[str], benchmarks: list[str]) -> Any:
+    from tui.store import Store
+    from tui.store.readers import read_board_inputs
+
+    with Store.open(data_dir) as store:
+        return read_board_inputs(store, codes, benchmarks)
+
+
+def make_calendar(data_dir: Any, today: date) -> Any:
+    from tui.domain.calendar import TradingCalendar
+    from tui.store import Store
+
+    with Store.open(data_dir) as store:
+        trade_dates = store.trade_dates()
+    calendar = TradingCalendar(trade_dates, today=today)
+    calendar.is_session(today)  # imports exchange-calendars here, off the UI thread
+    return calendar
+
+
+def refresh_job(data_dir: Any, source_factory: Callable[[], Any], codes: list[str], benchmarks: list[str], *, today: date, now: datetime, history: bool, progress: Callable[[int, int, str], None]) -> tuple[Any, Any]:
+    from tui.jobs.refresh import run_refresh
+    from tui.store import Store
+    from tui.store.readers import read_board_inputs
+
+    with Store.open(data_dir) as store:
+        summary = run_refresh(store, source_factory(), codes, benchmarks=tuple(benchmarks), today=today, now=now, progress=progress, quotes=True, history=history)
+        return summary, read_board_inputs(store, codes, benchmarks)
 
 
 class ThemeTrackerApp(App[int]):
-    """Read-only view of the user's themes, catalysts and indicators."""
+    """The theme board, catalyst calendar and indicators of the user's themes."""
 
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    #: Below 110 columns the theme sidebar is hidden (switch themes with [ and ]).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
 
     selected_theme_id: reactive[str | None] = reactive(None, init=False)
 
-    def __init__(self, ctx: Context, *, language: str | None = None, today: date | None = None) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        *,
+        language: str | None = None,
+        today: date | None = None,
+        now: Callable[[], datetime] | None = None,
+        source_factory: Callable[[], Any] | None = None,
+        load_data: bool = True,
+        poll: bool = True,
+    ) -> None:
         self.labels = Labels(language or ctx.settings.language)
         super().__init__()
         self.ctx = ctx
         self._today = today
+        self._now = now
+        self._source_factory = source_factory
+        self._load_data = load_data
+        self._poll = poll
         self.project = Project()
+        self.inputs: Any = None
+        self.calendar: Any = None
+        self.refreshing = False
+        self.refresh_count = 0
+        self.last_summary: Any = None
+        self._next_poll_at: float | None = None
+        self.up_color = ctx.settings.up_color
+        self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
         self.title = t("title")
-        self._bindings_spec = [
-            Binding("q", "quit", t("bind.quit")),
-            Binding("right_square_bracket", "next_theme", t("bind.next_theme")),
-            Binding("left_square_bracket", "prev_theme", t("bind.prev_theme")),
-            Binding("1", "show_tab('tab-stocks')", t("tab.stocks"), show=False),
-            Binding("2", "show_tab('tab-catalysts')", t("tab.catalysts"), show=False),
-            Binding("3", "show_tab('tab-indicators')", t("tab.indicators"), show=False),
-            Binding("4", "show_tab('tab-problems')", t("tab.problems"), show=False),
-            Binding("a", "toggle_scope", t("bind.scope")),
-            Binding("R", "reload", t("bind.reload")),
-            Binding("question_mark", "help", t("bind.help")),
-        ]
-        for b in self._bindings_spec:
-            self._bindings.bind(b.key, b.action, b.description, show=b.show)
+        for key, action, desc, show in [
+            ("q", "quit", t("bind.quit"), True),
+            ("r", "refresh", t("bind.refresh"), True),
+            ("right_square_bracket", "next_theme", t("bind.next_theme"), True),
+            ("left_square_bracket", "prev_theme", t("bind.prev_theme"), True),
+            ("1", "show_tab('tab-board')", t("tab.board"), False),
+            ("2", "show_tab('tab-catalysts')", t("tab.catalysts"), False),
+            ("3", "show_tab('tab-indicators')", t("tab.indicators"), False),
+            ("4", "show_tab('tab-problems')", t("tab.problems"), False),
+            ("a", "toggle_scope", t("bind.scope"), False),
+            ("R", "reload", t("bind.reload"), False),
+            ("question_mark", "help", t("bind.help"), True),
+        ]:
+            self._bindings.bind(key, action, desc, show=show)
 
     # ------------------------------------------------------------------ layout
 
@@ -67,36 +144,59 @@ class ThemeTrackerApp(App[int]):
         with Horizontal(id="main"):
             yield ThemeSidebar(id="sidebar")
             with TabbedContent(id="tabs"):
-                with TabPane(t("tab.stocks"), id="tab-stocks"):
-                    yield StocksPane(t, id="stocks")
+                with TabPane(t("tab.board"), id="tab-board"):
+                    yield BoardPane(t, up_color=self.up_color, id="board")
                 with TabPane(t("tab.catalysts"), id="tab-catalysts"):
                     yield CatalystsPane(t, id="catalysts")
                 with TabPane(t("tab.indicators"), id="tab-indicators"):
                     yield IndicatorsPane(t, id="indicators")
                 with TabPane(t("tab.problems"), id="tab-problems"):
                     yield ProblemsPane(t, id="problems")
-        yield Static(id="status-bar")
+        yield StatusLine(t, id="status-line")
         yield Footer()
 
     def on_mount(self) -> None:
         self.load_files()
-        self.query_one(ThemeSidebar).focus()
+        self.query_one("#board-table").focus()
+        if self._load_data:
+            self.load_board_data()
+            self.load_calendar()
+        if self._poll:
+            self.set_interval(TICK_SECONDS, self.tick)
+
+    # ------------------------------------------------------------------ time
 
     @property
     def today(self) -> date:
         return self._today or self.ctx.today()
 
-    # ------------------------------------------------------------------ data
+    def now(self) -> datetime:
+        """Now in Asia/Shanghai; with a frozen `today` and no clock, the evening of that day."""
+        if self._now is not None:
+            return self._now().astimezone(SHANGHAI)
+        if self._today is not None or self.ctx.today_override is not None:
+            d = self.today
+            return datetime(d.year, d.month, d.day, 20, 0, tzinfo=SHANGHAI)
+        return datetime.now(SHANGHAI)
+
+    def make_source(self) -> Any:
+        if self._source_factory is None:
+            from tui.sources.factory import source_factory
+
+            self._source_factory = source_factory()
+        return self._source_factory()
+
+    # ------------------------------------------------------------------ YAML
 
     def load_files(self) -> None:
-        """(Re)load the YAML files and redraw everything; problems go to the Problems tab."""
+        """(Re)load the YAML files and redraw; problems go to the Problems tab."""
         self.project = load_project(self.ctx.watchlists, self.ctx.catalysts)
         ids = [theme.id for theme in self.project.themes]
         current = self.selected_theme_id if self.selected_theme_id in ids else (ids[0] if ids else None)
         self.query_one(ThemeSidebar).set_themes(self.project.themes, current)
         self.query_one(ProblemsPane).show(self.project.diagnostics)
         if self.selected_theme_id == current:
-            self._redraw()
+            self.redraw()
         else:
             self.selected_theme_id = current
         errors = self.project.errors
@@ -113,25 +213,169 @@ class ThemeTrackerApp(App[int]):
         return self.project.theme(self.selected_theme_id) if self.selected_theme_id else None
 
     def watch_selected_theme_id(self, _old: str | None, _new: str | None) -> None:
-        self._redraw()
+        self.redraw()
 
-    def _redraw(self) -> None:
+    # ------------------------------------------------------------------ drawing
+
+    def board_for(self, theme: Theme) -> tuple[Any, Any]:
+        """The board frame and header summary of a theme from the last store read."""
+        if self.inputs is None:
+            return None, None
+        from tui.analytics.board import build_board, summarize_board
+
+        codes = [s.code for s in theme.stocks if s.code]
+        names = {s.code: s.name for s in theme.stocks if s.code}
+        now = self.now()
+        stale_after = expected = None
+        if self.calendar is not None:
+            state = self.calendar.market_state(now)
+            if state.is_trading:
+                stale_after = timedelta(seconds=self.refresh_interval * STALE_INTERVALS)
+            else:
+                expected = self.calendar.last_close(now)
+        board = build_board(codes, names, self.inputs.quotes, self.inputs.bars, now=now, stale_after=stale_after, expected_as_of=expected)
+        bench = self.inputs.benchmarks.get(theme.benchmark)
+        summary = summarize_board(board, benchmark=theme.benchmark, benchmark_pct=bench.change_pct if bench else None)
+        return board, summary
+
+    def redraw(self) -> None:
         theme = self.selected_theme
-        self.query_one(StocksPane).show(self.project, theme, self.today)
+        board, summary = self.board_for(theme) if theme is not None else (None, None)
+        notice = None
+        if summary is not None and summary.sample:
+            notice = self.labels("notice.sample").format(as_of=(self.inputs.sample_as_of if self.inputs else None) or "—")
+        elif summary is not None and summary.stale:
+            notice = self.labels("notice.stale")
+        self.query_one(BoardPane).show(self.project, theme, self.today, board, summary, notice=notice)
         self.query_one(CatalystsPane).show(self.project, theme, self.today)
         self.query_one(IndicatorsPane).show(theme, self.today)
-        self._update_status()
+        self.update_status(summary)
 
-    def _update_status(self) -> None:
+    def update_status(self, summary: Any = None) -> None:
         t = self.labels
         p = self.project
-        stocks = sum(len(th.stocks) for th in p.themes)
+        line = self.query_one(StatusLine)
         errors, warnings = len(p.errors), len(p.warnings)
-        problems = f"{t('status.problems')} {errors}/{warnings}" if (errors or warnings) else f"{t('status.problems')} 0"
-        self.query_one("#status-bar", Static).update(
-            f"{t('status.today')} {self.today.isoformat()} · {len(p.themes)} {t('themes')} · {stocks} · "
-            f"{len(p.catalysts)} {t('tab.catalysts')} · {problems} · {display_path(self.ctx.watchlists)} · {display_path(self.ctx.catalysts)}"
+        files = f"{display_path(self.ctx.watchlists)} · {display_path(self.ctx.catalysts)}"
+        if errors or warnings:
+            files = f"{t('status.problems')} {errors}/{warnings} · " + files
+        changes: dict[str, Any] = {"files": files}
+        if summary is not None and summary.as_of:
+            changes["data_as_of"] = summary.as_of[:16].replace("T", " ")
+            changes["sample"] = bool(summary.sample)
+        if self.calendar is not None:
+            now = self.now()
+            state = self.calendar.market_state(now)
+            changes["market"] = state.label_zh if t.language == "zh" else state.label_en
+            changes["calendar_stale"] = self.calendar.stale_reason if self.calendar.calendar_stale else None
+        line.set(**changes)
+
+    # ------------------------------------------------------------------ workers
+
+    @work(exclusive=True, group="board-data", exit_on_error=False)
+    async def load_board_data(self) -> None:
+        codes = self.project.listed_codes()
+        benchmarks = list(dict.fromkeys([*BENCHMARKS, *(t.benchmark for t in self.project.themes)]))
+        inputs = await run_in_daemon_thread(partial(read_inputs, self.ctx.data_dir, codes, benchmarks))
+        self.post_message(BoardDataLoaded(inputs))
+
+    @work(exclusive=True, group="calendar", exit_on_error=False)
+    async def load_calendar(self) -> None:
+        calendar = await run_in_daemon_thread(partial(make_calendar, self.ctx.data_dir, self.today))
+        self.post_message(CalendarLoaded(calendar))
+
+    def start_refresh(self, *, manual: bool) -> bool:
+        """Start a refresh unless one is running; never overlapping."""
+        if self.refreshing:
+            if manual:
+                self.notify(self.labels("refresh.busy"), timeout=2)
+            return False
+        self.refreshing = True
+        self.query_one(StatusLine).set(connection="refreshing", progress=None)
+        self.refresh_worker(manual)
+        return True
+
+    @work(group="refresh", exit_on_error=False)
+    async def refresh_worker(self, manual: bool) -> None:
+        codes = self.project.listed_codes()
+        benchmarks = list(dict.fromkeys([*BENCHMARKS, *(t.benchmark for t in self.project.themes)]))
+        post = self.post_message  # thread-safe
+
+        def progress(done: int, total: int, label: str) -> None:
+            post(RefreshProgressed(done, total, label))
+
+        job = partial(
+            refresh_job, self.ctx.data_dir, self.make_source, codes, benchmarks,
+            today=self.today, now=self.now(), history=manual, progress=progress,
         )
+        summary, inputs = await run_in_daemon_thread(job, name="theme-tracker-refresh")
+        self.post_message(RefreshFinished(summary, inputs, manual))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Worker failures are handled here: a notification and the status line, no traceback."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if event.worker.group == "refresh":
+            self.refreshing = False
+            self._schedule_next_poll()
+            self.query_one(StatusLine).set(connection="offline", progress=None, last_error=message)
+            self.notify(message, title=self.labels("refresh.failed"), severity="error", timeout=8)
+        else:
+            self.notify(message, severity="error", timeout=8)
+
+    # ------------------------------------------------------------------ message handlers
+
+    def on_board_data_loaded(self, message: BoardDataLoaded) -> None:
+        self.inputs = message.inputs
+        self.redraw()
+
+    def on_calendar_loaded(self, message: CalendarLoaded) -> None:
+        self.calendar = message.calendar
+        self.redraw()
+
+    def on_refresh_progressed(self, message: RefreshProgressed) -> None:
+        if self.refreshing:
+            self.query_one(StatusLine).set(progress=f"{message.done}/{message.total}")
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        from tui.jobs.refresh import format_summary
+
+        self.refreshing = False
+        self.refresh_count += 1
+        self.last_summary = message.summary
+        self.inputs = message.inputs
+        summary = message.summary
+        failed = [line for line in format_summary(summary) if line.startswith("failed: ")]
+        offline = getattr(summary, "aborted_offline", False) or (summary.fetched == 0 and summary.unchanged == 0 and summary.failed > 0)
+        self.query_one(StatusLine).set(
+            connection="offline" if offline else "online",
+            progress=None,
+            last_error=failed[0].removeprefix("failed: ") if failed else None,
+        )
+        if failed:
+            self.notify("\n".join(line.removeprefix("failed: ") for line in failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8)
+        elif message.manual:
+            self.notify(self.labels("refresh.done"), timeout=2)
+        self._schedule_next_poll()
+        self.redraw()
+
+    # ------------------------------------------------------------------ polling
+
+    def _schedule_next_poll(self) -> None:
+        self._next_poll_at = time.monotonic() + self.refresh_interval
+
+    def tick(self) -> None:
+        """Re-check the market state; start a quote poll when trading and one is due."""
+        if self.calendar is None:
+            return
+        self.update_status()
+        state = self.calendar.market_state(self.now())
+        if not state.is_trading or self.refreshing:
+            return
+        if self._next_poll_at is None or time.monotonic() >= self._next_poll_at:
+            self.start_refresh(manual=False)
 
     # ------------------------------------------------------------------ events and actions
 
@@ -139,6 +383,17 @@ class ThemeTrackerApp(App[int]):
     def _theme_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
             self.selected_theme_id = event.option.id
+
+    @on(BoardPane.StockSelected)
+    def _stock_selected(self, event: BoardPane.StockSelected) -> None:
+        theme = self.selected_theme
+        if theme is None:
+            return
+        try:
+            from tui.ui.screens.stock_detail import StockDetailScreen
+        except ImportError:  # pragma: no cover - the detail screen ships with the board
+            return
+        self.push_screen(StockDetailScreen(event.stock, theme, self.project, self.ctx.data_dir, self.labels, self.today, up_color=self.up_color))
 
     def _step_theme(self, step: int) -> None:
         ids = [theme.id for theme in self.project.themes]
@@ -165,7 +420,13 @@ class ThemeTrackerApp(App[int]):
 
     def action_reload(self) -> None:
         self.load_files()
+        if self._load_data:
+            self.load_board_data()
         self.notify(self.labels("bind.reload") + " ✓", timeout=2)
+
+    def action_refresh(self) -> None:
+        if self.start_refresh(manual=True):
+            self.notify(self.labels("refresh.started"), timeout=2)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.labels.language))
@@ -173,16 +434,33 @@ class ThemeTrackerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         t = self.labels
+        board = self.query_one(BoardPane)
+        yield SystemCommand(t("bind.refresh"), t("bind.refresh"), self.action_refresh)
         yield SystemCommand(t("bind.next_theme"), t("bind.next_theme"), self.action_next_theme)
         yield SystemCommand(t("bind.prev_theme"), t("bind.prev_theme"), self.action_prev_theme)
         for tab in TABS:
             key = "tab." + tab.removeprefix("tab-")
-            yield SystemCommand(t(key), t("bind.tab") + " → " + t(key), lambda tab=tab: self.action_show_tab(tab))
+            yield SystemCommand(t(key), t("bind.tab") + " → " + t(key), partial(self.action_show_tab, tab))
+        yield SystemCommand(t("sort.label") + " → " + t("sort.segment"), t("sort.segment"), board.action_group_by_segment)
+        yield SystemCommand(t("sort.label") + " → " + t("sort.user"), t("sort.user"), partial(board.set_sort, "user"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.change_pct"), t("col.change_pct"), partial(board.set_sort, "change_pct"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.amount"), t("col.amount"), partial(board.set_sort, "amount"))
+        yield SystemCommand(t("sort.reverse"), t("sort.reverse"), board.action_reverse_sort)
+        yield SystemCommand(t("filter.label"), t("filter.placeholder"), board.action_focus_filter)
         yield SystemCommand(t("bind.scope"), t("bind.scope"), self.action_toggle_scope)
         yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
         yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)
 
 
-def make_app(ctx: Context, *, language: str | None = None, today: date | None = None) -> ThemeTrackerApp:
+def make_app(
+    ctx: Context,
+    *,
+    language: str | None = None,
+    today: date | None = None,
+    now: Callable[[], datetime] | None = None,
+    source_factory: Callable[[], Any] | None = None,
+    load_data: bool = True,
+    poll: bool = True,
+) -> ThemeTrackerApp:
     """The one factory the CLI and the tests use to build the app."""
-    return ThemeTrackerApp(ctx, language=language, today=today)
+    return ThemeTrackerApp(ctx, language=language, today=today, now=now, source_factory=source_factory, load_data=load_data, poll=poll)

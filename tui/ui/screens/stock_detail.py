@@ -1,0 +1,540 @@
+"""One stock in full: why it is in the theme, its price against the theme's benchmark, its
+returns, catalysts and indicators, and where the prices come from.
+
+The text parts are drawn at once from the loaded YAML; the daily bars are read in a thread
+worker (with its own Store: sqlite connections cannot cross threads) and arrive as a
+:class:`PriceViewLoaded` message. Nothing is drawn or invented when there are no bars.
+
+:func:`build_price_view` (pure pandas, no Textual) turns the bars into what the screen shows:
+the last ``CHART_SESSIONS`` sessions rebased to 100, trailing returns and the sessions the
+catalysts fall on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.analytics.returns import series_returns
+from tui.config.loader import Project
+from tui.domain.dates import Precision
+from tui.domain.indicators import STATUS_LABELS_EN as INDICATOR_STATUS_EN
+from tui.domain.indicators import STATUS_LABELS_ZH as INDICATOR_STATUS_ZH
+from tui.domain.indicators import IndicatorStatus, assess
+from tui.domain.models import (
+    IMPACT_LABELS_ZH,
+    KIND_LABELS_ZH,
+    LISTING_LABELS_ZH,
+    STATUS_LABELS_ZH,
+    Catalyst,
+    Stock,
+    Theme,
+)
+from tui.domain.timeline import build_timeline, countdown_label
+from tui.store.store import Store
+from tui.ui.i18n import Labels
+from tui.ui.widgets.price_chart import ChartMarker, ChartSeries, PriceChart
+
+#: Sessions shown on the chart.
+CHART_SESSIONS = 120
+#: Trailing-return periods, in sessions.
+PERIODS: tuple[int, ...] = (1, 5, 20, 60)
+
+_STATUS_STYLE = {
+    IndicatorStatus.MET: "$success",
+    IndicatorStatus.ON_TRACK: "$success",
+    IndicatorStatus.OFF_TRACK: "$error",
+    IndicatorStatus.STALE: "$warning",
+}
+
+
+# --------------------------------------------------------------------------- data (no Textual)
+
+
+@dataclass(frozen=True)
+class CatalystMark:
+    """A catalyst placed on the chart: the session it is drawn at and its marker number."""
+
+    number: int
+    catalyst: Catalyst
+    index: int
+    session: date
+
+
+@dataclass(frozen=True)
+class PriceView:
+    """Everything the screen shows about one stock's prices; empty ``dates`` = no bars."""
+
+    code: str
+    benchmark: str
+    dates: list[date] = field(default_factory=list)
+    stock: list[float] = field(default_factory=list)
+    """Forward-adjusted close rebased to 100 at the first session shown."""
+    bench: list[float] | None = None
+    """The benchmark on the same sessions, rebased likewise; None when it has no data."""
+    returns: dict[int, tuple[float, float]] = field(default_factory=dict)
+    """Sessions -> (stock, benchmark) trailing return as fractions; NaN when too short."""
+    marks: list[CatalystMark] = field(default_factory=list)
+    is_sample: bool = False
+    sources: list[str] = field(default_factory=list)
+    as_of: date | None = None
+    """The stock's last bar."""
+
+    @property
+    def has_bars(self) -> bool:
+        return bool(self.dates)
+
+
+def catalyst_session(catalyst: Catalyst, sessions: Sequence[date]) -> int | None:
+    """The index in ``sessions`` a catalyst is drawn at, or None if it falls outside them.
+
+    An exact date maps to that session, or the next one when it is not a trading day (news
+    on a Saturday moves prices on Monday). A month/quarter/half/year maps to the first
+    session of its period. A period (or day) that starts before the first session, or whose
+    first session would come after the last one, is outside.
+    """
+    if catalyst.date is None or not sessions:
+        return None
+    start = catalyst.date.start
+    if start < sessions[0]:
+        return None
+    index = pd.Index(pd.to_datetime(list(sessions))).searchsorted(pd.Timestamp(start), side="left")
+    if index >= len(sessions):
+        return None
+    if catalyst.date.precision is not Precision.DAY and sessions[index] > catalyst.date.end:
+        return None
+    return int(index)
+
+
+def _dated_key(c: Catalyst) -> tuple:
+    return c.date.sort_key() if c.date else (date.max, date.max)
+
+
+def build_price_view(
+    code: str,
+    benchmark: str,
+    stock_bars: pd.DataFrame,
+    bench_bars: pd.DataFrame,
+    catalysts: Sequence[Catalyst] = (),
+    *,
+    sessions: int = CHART_SESSIONS,
+    periods: Sequence[int] = PERIODS,
+) -> PriceView:
+    """Rebase, align and measure one stock against its benchmark (bars contract frames).
+
+    Sessions are the union of both frames' dates up to the stock's last bar; the stock's
+    close is carried over days it has no bar (suspended). The chart starts at the stock's
+    first bar, so a new listing is not drawn before it traded.
+    """
+    if stock_bars.empty:
+        return PriceView(code, benchmark)
+    stock_close = stock_bars.set_index("date")["close"].astype("float64").sort_index()
+    last = stock_close.index[-1]
+    first = stock_close.index[0]
+    calendar = stock_close.index
+    b: pd.Series | None = None
+    if not bench_bars.empty:
+        bench_close = bench_bars.set_index("date")["close"].astype("float64").sort_index()
+        bench_close = bench_close[(bench_close.index >= first) & (bench_close.index <= last)]
+        if not bench_close.empty:
+            calendar = calendar.union(bench_close.index).sort_values()
+            b = bench_close.reindex(calendar).ffill()
+    s = stock_close.reindex(calendar).ffill()
+
+    returns: dict[int, tuple[float, float]] = {}
+    s_ret = series_returns(s, periods=periods, ytd=False)
+    b_ret = series_returns(b.dropna(), periods=periods, ytd=False) if b is not None and b.notna().any() else {}
+    for n in periods:
+        returns[n] = (s_ret.get(f"ret_{n}d", math.nan), b_ret.get(f"ret_{n}d", math.nan))
+
+    shown = calendar[-sessions:]
+    s_shown = s.loc[shown]
+    stock_rebased = (s_shown / s_shown.iloc[0] * 100.0).tolist()
+    bench_rebased: list[float] | None = None
+    if b is not None:
+        b_shown = b.loc[shown]
+        base = b_shown.dropna()
+        if not base.empty:
+            # Rebased at the first session shown (or its first value, if it starts later).
+            bench_rebased = (b_shown / base.iloc[0] * 100.0).tolist()
+    dates = [ts.date() for ts in shown]
+
+    dated = sorted((c for c in catalysts if c.date is not None), key=_dated_key)
+    marks: list[CatalystMark] = []
+    for c in dated:
+        index = catalyst_session(c, dates)
+        if index is not None:
+            marks.append(CatalystMark(len(marks) + 1, c, index, dates[index]))
+
+    window = stock_bars[stock_bars["date"] >= shown[0]]
+    is_sample = bool(window["is_sample"].any()) if "is_sample" in window else False
+    sources = sorted({str(x) for x in window["source"].dropna()}) if "source" in window else []
+    return PriceView(
+        code, benchmark, dates, stock_rebased, bench_rebased, returns, marks, is_sample, sources, last.date()
+    )
+
+
+def load_price_view(
+    data_dir: Path,
+    code: str,
+    benchmark: str,
+    catalysts: Sequence[Catalyst] = (),
+    *,
+    sessions: int = CHART_SESSIONS,
+) -> PriceView:
+    """Open a Store on ``data_dir`` (this thread's own), read the bars, build the view."""
+    with Store.open(data_dir) as store:
+        stock_bars = store.bars(code, adjust="qfq", limit=sessions)
+        if stock_bars.empty:
+            return PriceView(code, benchmark)
+        start, end = stock_bars["date"].iloc[0], stock_bars["date"].iloc[-1]
+        bench_bars = store.bars(benchmark, adjust="qfq", start=start, end=end)
+    return build_price_view(code, benchmark, stock_bars, bench_bars, catalysts, sessions=sessions)
+
+
+# --------------------------------------------------------------------------- messages
+
+
+class PriceViewLoaded(Message):
+    """The worker read a stock's bars and built its price view."""
+
+    def __init__(self, view: PriceView) -> None:
+        super().__init__()
+        self.view = view
+
+
+# --------------------------------------------------------------------------- formatting helpers
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = max(0, width - cell_len(text))
+    return " " * gap + text if right else text + " " * gap
+
+
+def _pct(value: float) -> str:
+    if value is None or not math.isfinite(value):
+        return "—"
+    return f"{value * 100:+.2f}%"
+
+
+# --------------------------------------------------------------------------- the screen
+
+
+class StockDetailScreen(Screen[None]):
+    """The detail view of one stock, pushed from the board with Enter."""
+
+    DEFAULT_CSS = """
+    StockDetailScreen #sd-title { height: auto; padding: 0 1; background: $panel; text-style: bold; }
+    StockDetailScreen #sd-body { height: 1fr; padding: 0 1; }
+    StockDetailScreen #sd-body Static { width: 1fr; }
+    StockDetailScreen #sd-reason { height: auto; margin-bottom: 1; }
+    StockDetailScreen #sd-columns { height: auto; }
+    StockDetailScreen #sd-left, StockDetailScreen #sd-right { height: auto; width: 1fr; }
+    StockDetailScreen #sd-right { padding-left: 2; }
+    StockDetailScreen.-narrow #sd-columns { layout: vertical; }
+    StockDetailScreen.-narrow #sd-right { padding-left: 0; }
+    StockDetailScreen #sd-data { height: auto; color: $text-muted; }
+    StockDetailScreen #sd-data.-sample { color: $text-warning; }
+    StockDetailScreen #sd-chart-title { height: 1; color: $text-muted; }
+    StockDetailScreen PriceChart { height: 14; }
+    StockDetailScreen.-tall PriceChart { height: 20; }
+    StockDetailScreen #sd-returns, StockDetailScreen #sd-marks { height: auto; margin-top: 1; }
+    StockDetailScreen #sd-left.-no-bars #sd-chart-title,
+    StockDetailScreen #sd-left.-no-bars PriceChart,
+    StockDetailScreen #sd-left.-no-bars #sd-returns,
+    StockDetailScreen #sd-left.-no-bars #sd-marks { display: none; }
+    StockDetailScreen #sd-info, StockDetailScreen #sd-catalysts,
+    StockDetailScreen #sd-indicators { height: auto; margin-bottom: 1; }
+    """
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (40, "-tall")]
+
+    BINDINGS = [
+        Binding("escape", "back", "返回"),
+        Binding("q", "back", "返回", show=False),
+        Binding("backspace", "back", "返回", show=False),
+    ]
+
+    def __init__(
+        self,
+        stock: Stock,
+        theme: Theme,
+        project: Project,
+        data_dir: Path,
+        labels: Labels,
+        today: date,
+        *,
+        up_color: str = "red",
+        sessions: int = CHART_SESSIONS,
+    ) -> None:
+        super().__init__()
+        self.stock = stock
+        self.stock_theme = theme
+        self.project = project
+        self.data_dir = Path(data_dir)
+        self.t = labels
+        self.today = today
+        self.up_color = up_color
+        self.sessions = sessions
+        self.catalysts = project.catalysts_for_stock(stock.code) if stock.code else []
+        self.view: PriceView | None = None
+        self.load_error: str | None = None
+        if labels.language != "zh":
+            for b in self.BINDINGS:
+                assert isinstance(b, Binding)
+                self._bindings.key_to_bindings[b.key] = [replace(b, description=labels("bind.back"))]
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._title(), id="sd-title")
+        with VerticalScroll(id="sd-body"):
+            yield Static(self._reason(), id="sd-reason")
+            with Horizontal(id="sd-columns"):
+                with Vertical(id="sd-left", classes="" if self.stock.code else "-no-bars"):
+                    yield Static(self._data_text(), id="sd-data")
+                    yield Static(self.t("stock.chart").format(n=self.sessions), id="sd-chart-title")
+                    yield PriceChart(id="sd-chart")
+                    yield Static(self._returns_text(), id="sd-returns")
+                    yield Static(self._marks_text(), id="sd-marks")
+                with Vertical(id="sd-right"):
+                    yield Static(self._info_text(), id="sd-info")
+                    yield Static(self._catalysts_text(), id="sd-catalysts")
+                    yield Static(self._indicators_text(), id="sd-indicators")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.stock.code:
+            self.load_prices()
+
+    # ------------------------------------------------------------------ loading
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stock-detail")
+    def load_prices(self) -> None:
+        assert self.stock.code
+        view = load_price_view(
+            self.data_dir, self.stock.code, self.stock_theme.benchmark, self.catalysts, sessions=self.sessions
+        )
+        self.post_message(PriceViewLoaded(view))
+
+    @on(PriceViewLoaded)
+    def _prices_loaded(self, message: PriceViewLoaded) -> None:
+        self.view = message.view
+        self._refresh_prices()
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "stock-detail" or event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        self.load_error = f"{type(error).__name__}: {error}" if error else "?"
+        self._refresh_prices()
+
+    def _refresh_prices(self) -> None:
+        self.query_one("#sd-data", Static).update(self._data_text())
+        self.query_one("#sd-data").set_class(bool(self.view and self.view.is_sample), "-sample")
+        self.query_one("#sd-returns", Static).update(self._returns_text())
+        self.query_one("#sd-marks", Static).update(self._marks_text())
+        self.query_one("#sd-catalysts", Static).update(self._catalysts_text())
+        chart = self.query_one(PriceChart)
+        view = self.view
+        failed_or_empty = self.load_error is not None or (view is not None and not view.has_bars)
+        self.query_one("#sd-left").set_class(failed_or_empty, "-no-bars")
+        if failed_or_empty or view is None:
+            chart.show_message("")
+            return
+        series = [ChartSeries(f"{self.stock.name}", view.stock, "primary")]
+        if view.bench is not None:
+            series.append(ChartSeries(self._bench_name(), view.bench, "foreground-muted"))
+        markers = [ChartMarker(m.index, str(m.number)) for m in view.marks]
+        chart.show(view.dates, series, markers, marker_legend=self.t("stock.marker_legend"))
+
+    # ------------------------------------------------------------------ text parts
+
+    def _bench_name(self) -> str:
+        code = self.stock_theme.benchmark
+        name = self.t(f"bench.{code}")
+        return code if name == f"bench.{code}" else name
+
+    def _status_label(self) -> str:
+        s = self.stock.status
+        return LISTING_LABELS_ZH.get(s, s) if self.t.language == "zh" else s.replace("_", " ")
+
+    def _title(self) -> Content:
+        stock = self.stock
+        parts: list[tuple[str, str] | str] = [(stock.name, "bold")]
+        if stock.code:
+            parts.append(f"  {stock.code}")
+        sec = stock.security
+        if sec:
+            parts.append((f"  {sec.exchange.value} · {sec.board_label}", "$text-muted"))
+        parts.append(("  " + self._status_label(), "" if stock.status == "listed" else "italic $text-warning"))
+        if stock.status_note:
+            parts.append((f"（{stock.status_note}）", "$text-muted"))
+        if stock.former_names:
+            parts.append((f"  {self.t('detail.former')} {'、'.join(stock.former_names)}", "$text-muted"))
+        parts.append((f"  · {self.t('stock.theme')} {self.stock_theme.name}", "$text-muted"))
+        return Content.assemble(*parts)
+
+    def _section(self, label: str, body: str | Content) -> Content:
+        return Content.assemble((f"{label}：", "bold $text-muted"), body)
+
+    def _reason(self) -> Content:
+        return self._section(self.t("detail.reason"), self.stock.reason or self.t("detail.none"))
+
+    def _data_text(self) -> Content:
+        t = self.t
+        if not self.stock.code:
+            return Content(t("stock.no_code"))
+        if self.load_error is not None:
+            return Content(t("stock.load_failed").format(error=self.load_error))
+        view = self.view
+        if view is None:
+            return Content(t("stock.loading"))
+        if not view.has_bars:
+            return Content(t("stock.no_bars").format(code=self.stock.code))
+        as_of = view.as_of.isoformat() if view.as_of else "—"
+        if view.is_sample:
+            text = t("stock.sample").format(as_of=as_of)
+        else:
+            text = t("stock.live").format(source=", ".join(view.sources) or "—", as_of=as_of)
+        if view.bench is None:
+            text += "  " + t("stock.no_bench").format(code=view.benchmark)
+        return Content(text)
+
+    def _signed(self, value: float, width: int) -> tuple[str, str]:
+        text = _pad(_pct(value), width, right=True)
+        if value is None or not math.isfinite(value) or value == 0:
+            return (text, "")
+        up = value > 0
+        red = up if self.up_color != "green" else not up
+        return (text, "$error" if red else "$success")
+
+    def _returns_text(self) -> Content:
+        t = self.t
+        view = self.view
+        name_w = max(cell_len(self.stock.name), cell_len(self._bench_name()), cell_len(t("stock.excess")), 6) + 1
+        col_w = 9
+        header = _pad(t("stock.returns"), name_w) + "".join(
+            _pad(t("stock.sessions").format(n=n), col_w, right=True) for n in PERIODS
+        )
+        if view is None or not view.has_bars:
+            return Content.assemble((header, "bold $text-muted"), "\n", (_pad("", name_w) + "—", "$text-muted"))
+        rows: list[tuple[str, list[float]]] = [
+            (self.stock.name, [view.returns.get(n, (math.nan, math.nan))[0] for n in PERIODS]),
+        ]
+        if view.bench is not None:
+            rows.append((self._bench_name(), [view.returns.get(n, (math.nan, math.nan))[1] for n in PERIODS]))
+            rows.append((t("stock.excess"), [view.returns[n][0] - view.returns[n][1] for n in PERIODS]))
+        parts: list[tuple[str, str] | str] = [(header, "bold $text-muted")]
+        for name, values in rows:
+            parts.append("\n")
+            parts.append(_pad(name, name_w))
+            parts.extend(self._signed(v, col_w) for v in values)
+        return Content.assemble(*parts)
+
+    def _marks_text(self) -> Content:
+        t = self.t
+        view = self.view
+        if view is None or not view.has_bars:
+            return Content("")
+        head = (t("stock.markers"), "bold $text-muted")
+        if not view.marks:
+            return Content.assemble(head, "\n", (t("stock.no_markers"), "$text-muted"))
+        parts: list[tuple[str, str] | str] = [head]
+        for m in view.marks:
+            parts += ["\n", (f"{m.number} ", "bold $warning"), f"{m.session.isoformat()}  ", m.catalyst.title]
+            if m.catalyst.date and not m.catalyst.date.is_exact:
+                parts.append((f"（{m.catalyst.date}）", "$text-muted"))
+        return Content.assemble(*parts)
+
+    def _info_text(self) -> Content:
+        t = self.t
+        stock = self.stock
+        parts: list[Content] = []
+        if stock.risks:
+            parts.append(self._section(t("detail.risks"), "；".join(stock.risks)))
+        if stock.notes:
+            parts.append(self._section(t("detail.notes"), stock.notes))
+        if stock.tags:
+            parts.append(self._section(t("detail.tags"), " ".join(f"#{x}" for x in stock.tags)))
+        parts.append(self._section(t("detail.source"), stock.source.label() if stock.source else t("detail.none")))
+        return Content("\n").join(parts)
+
+    def _catalysts_text(self) -> Content:
+        t = self.t
+        zh = t.language == "zh"
+        parts: list[tuple[str, str] | str] = [(t("detail.catalysts"), "bold $text-muted")]
+        if not self.catalysts:
+            parts += ["\n", (t("stock.catalysts_none"), "$text-muted")]
+            return Content.assemble(*parts)
+        numbers = {m.catalyst.id: m.number for m in (self.view.marks if self.view else [])}
+        for entry in build_timeline(self.catalysts, self.today):
+            c = entry.catalyst
+            status = STATUS_LABELS_ZH.get(c.status, c.status) if zh else c.status
+            kind = KIND_LABELS_ZH.get(c.kind, c.kind) if zh else c.kind
+            impact = IMPACT_LABELS_ZH.get(c.impact, c.impact) if zh else c.impact
+            number = numbers.get(c.id)
+            parts += [
+                "\n",
+                (f"{number} " if number else "  ", "bold $warning"),
+                (_pad(str(c.date) if c.date else t("detail.none"), 10), ""),
+                (f" {_pad(countdown_label(entry, lang='zh' if zh else 'en'), 9)}", "$text-muted"),
+                (f" [{status}·{kind}·{impact}] ", "$text-muted"),
+                c.title,
+            ]
+            if entry.needs_update:
+                parts.append((f" ⚠ {t('needs_update')}", "$text-warning"))
+            if c.outcome:
+                parts += ["\n", (f"    {t('detail.outcome')}：{c.outcome}", "$text-muted")]
+        return Content.assemble(*parts)
+
+    def _indicators_text(self) -> Content:
+        t = self.t
+        zh = t.language == "zh"
+        code = self.stock.code
+        indicators = [i for i in self.stock_theme.indicators if code and code in i.codes]
+        parts: list[tuple[str, str] | str] = [(t("stock.indicators"), "bold $text-muted")]
+        if not indicators:
+            parts += ["\n", (t("stock.indicators_none"), "$text-muted")]
+            return Content.assemble(*parts)
+        labels = INDICATOR_STATUS_ZH if zh else INDICATOR_STATUS_EN
+        for ind in indicators:
+            a = assess(ind, self.today)
+            latest = "—"
+            if a.latest is not None:
+                unit = a.latest.unit or ind.unit
+                sep = "" if unit in ("%", "") else " "
+                latest = f"{a.latest.value.format()}{sep}{unit} ({a.latest.date})"
+            parts += [
+                "\n",
+                f"{ind.name}：{latest}  ",
+                (f"[{labels[a.status]}]", _STATUS_STYLE.get(a.status, "$text-muted")),
+            ]
+            if ind.target is not None:
+                parts.append((f"  {t('detail.target')} {ind.target.describe(ind.unit, ind.good)}", "$text-muted"))
+            detail = a.detail_zh if zh and a.detail_zh else a.detail
+            if detail:
+                parts += ["\n", (f"    {detail}", "$text-muted")]
+        return Content.assemble(*parts)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_back(self) -> None:
+        self.dismiss(None)
