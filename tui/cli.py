@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -42,12 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_NEGATIVE_WINDOW = re.compile(r"^-\d+:[-+]?\d+$")
+
+
+def _join_negative_windows(argv: list[str]) -> list[str]:
+    """`--window -1:1` would read -1:1 as an option; pass it as `--window=-1:1`."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        if argv[i] == "--window" and i + 1 < len(argv) and _NEGATIVE_WINDOW.match(argv[i + 1]):
+            out.append(f"--window={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(argv[i])
+        i += 1
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TQDM_DISABLE", "1")
     parser = build_parser()
+    argv = _join_negative_windows(list(argv if argv is not None else sys.argv[1:]))
     args = parser.parse_args(argv)
     if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "app"])
+        args = parser.parse_args([*argv, "app"])
     from tui.context import resolve_context
 
     try:
@@ -64,6 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("theme-tracker: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return int(ExitCode.OK)
 
 
 if __name__ == "__main__":

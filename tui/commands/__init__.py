@@ -8,4 +8,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.app",
     "tui.commands.validate",
     "tui.commands.refresh",
+    "tui.commands.event_study",
 )
