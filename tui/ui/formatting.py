@@ -52,3 +52,16 @@ def display_path(path: object) -> str:
             return "~/" + str(p.relative_to(home))
         except ValueError:
             return str(p)
+
+
+SPARK_CHARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: list[float]) -> str:
+    """A one-line sparkline of the values (empty for fewer than two)."""
+    if len(values) < 2:
+        return ""
+    lo, hi = min(values), max(values)
+    if hi == lo:
+        return SPARK_CHARS[3] * len(values)
+    return "".join(SPARK_CHARS[round((v - lo) / (hi - lo) * (len(SPARK_CHARS) - 1))] for v in values)

@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +21,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 
-from tui.analytics.board import ThemeSummary
 from tui.config.loader import Project
 from tui.domain.models import LISTING_LABELS_ZH, Stock, Theme
 from tui.domain.timeline import next_catalyst_days
@@ -28,6 +28,11 @@ from tui.domain.units import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_pric
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
+
+if TYPE_CHECKING:  # pandas is imported only once data arrives: it is not needed for first paint
+    import pandas as pd
+
+    from tui.analytics.board import ThemeSummary
 
 SEGMENT_KEY_PREFIX = "segment:"
 
@@ -159,6 +164,8 @@ class BoardPane(Vertical):
         return rows
 
     def _row(self, stock: Stock, position: int, rec: pd.Series | None) -> RowData:
+        import pandas as pd
+
         def val(name: str) -> float | None:
             if rec is None:
                 return None
@@ -420,6 +427,8 @@ class BoardPane(Vertical):
             title += f"  ({t('detail.former')} {'、'.join(stock.former_names)})"
         quote = None
         if self._board is not None and stock.code:
+            import pandas as pd
+
             match = self._board.loc[self._board["code"] == stock.code]
             if len(match):
                 rec = match.iloc[0]

@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 from tui.domain.indicators import STATUS_LABELS_EN, STATUS_LABELS_ZH, IndicatorAssessment, IndicatorStatus, assess
 from tui.domain.models import Theme
 from tui.domain.values import ValueKind
-from tui.ui.formatting import progress_bar, truncate
+from tui.ui.formatting import progress_bar, sparkline, truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
 
@@ -48,6 +48,7 @@ class IndicatorsPane(Vertical):
         table.add_column(t("col.target"), key="target", width=20)
         table.add_column(t("col.progress"), key="progress", width=14)
         table.add_column(t("col.status"), key="status", width=8)
+        table.add_column(t("col.trend"), key="trend", width=10)
         yield table
         yield DetailPanel(id="indicators-detail")
 
@@ -79,6 +80,7 @@ class IndicatorsPane(Vertical):
                 truncate(indicator.target.describe(indicator.unit, indicator.good), 20) if indicator.target else "—",
                 progress_bar(a.progress, width=8, at_most=at_most),
                 Text(self.status_label(a.status), style=self._color(a.status)),
+                sparkline([r.value.point for r in indicator.readings][-10:]),
                 key=indicator.id,
             )
         if table.row_count:

@@ -1,0 +1,157 @@
+"""App benchmarks: process start to first painted board, to quotes shown, exit; refresh processing.
+
+Synthetic data: 40 themes × 25 stocks (1,000 codes) in watchlist files, and a warm store with
+60 sessions of bars and a quote for every code. The app runs as a real process in a pty; times
+are from spawning the process to the first appearance of a marker on the terminal.
+
+Run: .venv/bin/python benchmarks/bench_app.py
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui.store import Store  # noqa: E402
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+THEMES, PER_THEME = 40, 25
+RUNS = 5
+
+
+def codes() -> list[str]:
+    # Valid SZ main-board / ChiNext / SH codes, all distinct.
+    out = []
+    for i in range(THEMES * PER_THEME):
+        prefix = ("000", "002", "300", "600", "603")[i % 5]
+        out.append(f"{prefix}{i:03d}")
+    return out
+
+
+def write_watchlists(directory: Path, all_codes: list[str]) -> None:
+    directory.mkdir(parents=True)
+    for t in range(THEMES):
+        lines = [f"id: theme-{t:02d}", f"name: 基准题材{t:02d}", "segments: [上游, 中游, 下游]", "stocks:"]
+        for j in range(PER_THEME):
+            code = all_codes[t * PER_THEME + j]
+            lines += [f'  - code: "{code}"', f"    name: 样股{t:02d}{j:02d}", f"    segment: {('上游', '中游', '下游')[j % 3]}", "    reason: 基准测试"]
+        (directory / f"theme-{t:02d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def warm_store(data_dir: Path, all_codes: list[str]) -> None:
+    rng = np.random.default_rng(7)
+    sessions = pd.bdate_range("2026-08-20", periods=60)
+    rows = []
+    for code in all_codes:
+        close = 10 * np.cumprod(1 + rng.normal(0, 0.02, len(sessions)))
+        rows.append(pd.DataFrame({"code": code, "date": sessions, "open": close, "high": close * 1.01, "low": close * 0.99, "close": close.round(2), "volume": 1e5, "amount": 1e8, "adjust": "qfq", "source": "bench", "is_sample": False}))
+    bars = pd.concat(rows, ignore_index=True)
+    as_of = datetime(2026, 11, 13, 15, 0, tzinfo=SHANGHAI)
+    quotes = pd.DataFrame({
+        "code": all_codes, "name": None, "price": 12.34, "change": 0.1, "change_pct": 0.82, "volume": 1e5,
+        "amount": 2e8, "turnover_rate": 1.5, "market_cap": 5e9, "open": 12.2, "high": 12.5, "low": 12.1,
+        "prev_close": 12.24, "limit_up": np.nan, "limit_down": np.nan, "suspended": False, "as_of": as_of,
+        "fetched_at": as_of, "source": "bench", "is_sample": False,
+    })
+    with Store.open(data_dir, load_sample=False) as store:
+        store.upsert_bars(bars)
+        store.upsert_quotes(quotes)
+
+
+def run_app_once(watchlists: Path, catalysts: Path, data_dir: Path) -> tuple[float, float, float]:
+    env = {**os.environ, "THEME_TRACKER_DATA_DIR": str(data_dir), "THEME_TRACKER_CONFIG": str(data_dir / "none.toml"), "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "50", "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(sys.executable, [sys.executable, "-m", "tui", "--watchlists", str(watchlists), "--catalysts", str(catalysts)], env)
+    seen = b""
+    first_paint = quotes_shown = None
+    deadline = time.perf_counter() + 30
+    while time.perf_counter() < deadline and quotes_shown is None:
+        ready, _, _ = select.select([fd], [], [], 0.01)
+        if not ready:
+            continue
+        seen += os.read(fd, 1 << 16)
+        if first_paint is None and "样股0000".encode() in seen:
+            first_paint = time.perf_counter() - start
+        if first_paint is not None and b"12.34" in seen:
+            quotes_shown = time.perf_counter() - start
+    os.write(fd, b"q")
+    t_quit = time.perf_counter()
+    while True:
+        done, _ = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        select.select([fd], [], [], 0.01)
+        try:
+            os.read(fd, 1 << 16)
+        except OSError:
+            pass
+    exit_time = time.perf_counter() - t_quit
+    os.close(fd)
+    return first_paint or float("nan"), quotes_shown or float("nan"), exit_time
+
+
+def bench_refresh_processing(data_dir: Path, all_codes: list[str]) -> None:
+    from tests.ui.fakes import FakeSource
+    from tui.analytics.board import build_board
+    from tui.jobs.refresh import run_refresh
+    from tui.store.readers import read_board_inputs
+
+    prices = {c: (12.5, 12.34) for c in all_codes}
+    source = FakeSource(prices, as_of=datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    with Store.open(data_dir, load_sample=False) as store:
+        t = time.perf_counter()
+        run_refresh(store, source, all_codes, today=date(2026, 11, 16), now=datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI), quotes=True, history=False)
+        t_refresh = time.perf_counter() - t
+        t = time.perf_counter()
+        inputs = read_board_inputs(store, all_codes, ["sh000300", "sz399006"])
+        t_read = time.perf_counter() - t
+    names = {c: c for c in all_codes}
+    t = time.perf_counter()
+    for k in range(THEMES):
+        theme_codes = all_codes[k * PER_THEME:(k + 1) * PER_THEME]
+        build_board(theme_codes, names, inputs.quotes, inputs.bars, now=datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI), stale_after=timedelta(seconds=90))
+    t_boards = time.perf_counter() - t
+    t = time.perf_counter()
+    build_board(all_codes, names, inputs.quotes, inputs.bars, now=datetime(2026, 11, 16, 10, 0, tzinfo=SHANGHAI))
+    t_one = time.perf_counter() - t
+    print(f"refresh job, 1,000 quotes (fake source) into the store: {t_refresh * 1000:.0f} ms")
+    print(f"read board inputs for 1,000 codes (quotes + 50 days of bars): {t_read * 1000:.0f} ms")
+    print(f"build 40 theme boards of 25 rows: {t_boards * 1000:.0f} ms ({t_boards / THEMES * 1000:.1f} ms each)")
+    print(f"build one 1,000-row board: {t_one * 1000:.0f} ms")
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        all_codes = codes()
+        write_watchlists(tmp_path / "watchlists", all_codes)
+        (tmp_path / "catalysts.yaml").write_text("catalysts: []\n", encoding="utf-8")
+        t = time.perf_counter()
+        warm_store(tmp_path / "data", all_codes)
+        print(f"setup: {THEMES} themes x {PER_THEME} stocks, 60 sessions of bars, warm store in {time.perf_counter() - t:.1f} s")
+        results = [run_app_once(tmp_path / "watchlists", tmp_path / "catalysts.yaml", tmp_path / "data") for _ in range(RUNS)]
+        paints, quotes, exits = zip(*results)
+        print(f"process start -> first painted board: median {statistics.median(paints):.3f} s (min {min(paints):.3f}, max {max(paints):.3f}) over {RUNS} runs; target < 0.6 s")
+        print(f"process start -> stored quotes shown: median {statistics.median(quotes):.3f} s (min {min(quotes):.3f}, max {max(quotes):.3f})")
+        print(f"q -> process exited: median {statistics.median(exits):.3f} s")
+        bench_refresh_processing(tmp_path / "data", all_codes)
+
+
+if __name__ == "__main__":
+    main()

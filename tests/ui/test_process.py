@@ -1,0 +1,101 @@
+"""Whole-process behaviour: the app's imports at start, and `q` while a fetch hangs."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.conftest import CATALYSTS, ROOT, WATCHLISTS
+
+
+def test_opening_the_app_does_not_import_akshare(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        from datetime import date
+        from pathlib import Path
+        from tui.context import Context
+        from tui.ui.app import make_app
+
+        async def main():
+            ctx = Context(watchlists=Path(r"{WATCHLISTS}"), catalysts=Path(r"{CATALYSTS}"), data_dir=Path(r"{tmp_path / 'data'}"))
+            app = make_app(ctx, today=date(2026, 11, 22))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert app.inputs is not None and app.calendar is not None
+            print("akshare" in sys.modules)
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if needle in seen:
+                return seen
+    return seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+def test_q_exits_within_two_seconds_while_a_refresh_hangs(tmp_path):
+    """A stalled server must not hold the exit (a peer tracker takes minutes there)."""
+    env = {
+        **os.environ,
+        "THEME_TRACKER_SOURCE": "tests.ui.fakes:HangingSource",
+        "THEME_TRACKER_DATA_DIR": str(tmp_path / "data"),
+        "THEME_TRACKER_CONFIG": str(tmp_path / "settings.toml"),
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+        "PYTHONPATH": str(ROOT),
+    }
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the real CLI, in a terminal
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "tui", "--watchlists", str(WATCHLISTS), "--catalysts", str(CATALYSTS)], env)
+    try:
+        _read_until(fd, "题材追踪".encode(), 30)
+        time.sleep(1.5)  # let the store and calendar load
+        os.write(fd, b"r")
+        time.sleep(1.0)  # the refresh is now hung inside the source
+        started = time.monotonic()
+        os.write(fd, b"q")
+        status = None
+        while time.monotonic() - started < 10:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            _read_until(fd, b"\x00", 0.05)  # keep draining the terminal
+        elapsed = time.monotonic() - started
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+    assert status is not None and os.WIFEXITED(status), "the app did not exit"
+    assert elapsed < 2.0, f"exit took {elapsed:.2f} s"
