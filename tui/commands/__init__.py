@@ -9,4 +9,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.validate",
     "tui.commands.refresh",
     "tui.commands.event_study",
+    "tui.commands.snapshot",
+    "tui.commands.schedule",
 )

@@ -115,9 +115,42 @@ def _v2_checked_at_and_log_index(db: Database) -> None:
     db["fetch_log"].create_index(["kind", "code", "at"], index_name="ix_fetch_log_kind_code_at")
 
 
+def _v3_snapshots(db: Database) -> None:
+    """The daily snapshot history: one row per (session, theme, code), written by
+    `theme-tracker snapshot` (and the schedule's after-close job)."""
+    db.execute(
+        """
+        CREATE TABLE snapshots (
+            session TEXT NOT NULL,        -- YYYY-MM-DD, the trading session
+            theme TEXT NOT NULL,          -- theme id
+            code TEXT NOT NULL,
+            name TEXT,
+            segment TEXT,
+            close REAL,
+            change_pct REAL,              -- %
+            amount REAL,                  -- yuan
+            turnover_rate REAL,           -- %
+            market_cap REAL,              -- yuan
+            ret_5d REAL,                  -- fraction
+            ret_20d REAL,                 -- fraction
+            limit_flag TEXT,              -- 'up', 'down' or ''
+            suspended INTEGER NOT NULL DEFAULT 0,
+            as_of TEXT,                   -- ISO 8601, Asia/Shanghai
+            source TEXT,
+            stale INTEGER NOT NULL DEFAULT 0,
+            is_sample INTEGER NOT NULL DEFAULT 0,
+            written_at TEXT NOT NULL,     -- when this row last changed
+            PRIMARY KEY (session, theme, code)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute("CREATE INDEX ix_snapshots_code_session ON snapshots (code, session)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "quotes.checked_at; fetch_log index", _v2_checked_at_and_log_index),
+    Migration(3, "snapshots history table", _v3_snapshots),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

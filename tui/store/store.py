@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tui.errors import ThemeTrackerError
@@ -131,6 +132,49 @@ WHERE (excluded.is_sample = 0 OR quotes.is_sample = 1)
 """
 
 _PRICE_INDEX = _Q_COLS.index("price")
+
+
+#: Columns of the snapshots table (besides written_at), in order; the key comes first.
+SNAPSHOT_KEY = ("session", "theme", "code")
+SNAPSHOT_COLUMNS = (
+    *SNAPSHOT_KEY, "name", "segment", "close", "change_pct", "amount", "turnover_rate",
+    "market_cap", "ret_5d", "ret_20d", "limit_flag", "suspended", "as_of", "source", "stale",
+    "is_sample",
+)
+_SNAPSHOT_REALS = ("close", "change_pct", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d")
+_SNAPSHOT_BOOLS = ("suspended", "stale", "is_sample")
+_SNAPSHOT_VALUES = tuple(c for c in SNAPSHOT_COLUMNS if c not in SNAPSHOT_KEY)
+_UPSERT_SNAPSHOT = f"""
+INSERT INTO snapshots ({", ".join(SNAPSHOT_COLUMNS)}, written_at)
+VALUES ({", ".join("?" * (len(SNAPSHOT_COLUMNS) + 1))})
+ON CONFLICT (session, theme, code) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in _SNAPSHOT_VALUES)},
+    written_at = excluded.written_at
+WHERE {" OR ".join(f"snapshots.{c} IS NOT excluded.{c}" for c in _SNAPSHOT_VALUES)}
+"""
+
+
+def _snapshot_value(col: str, value: Any) -> Any:
+    """A snapshot cell as SQLite stores it: NULL for missing, 0/1 for flags, ISO text for dates."""
+    if col in _SNAPSHOT_BOOLS:
+        return int(bool(value)) if value is not None and not (isinstance(value, float) and value != value) else 0
+    if value is None or value is pd.NaT:
+        return None
+    if col in _SNAPSHOT_REALS:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return None if number != number else number
+    if col == "session":
+        return _date_text(value)
+    if col == "as_of":
+        if isinstance(value, str):
+            return value
+        return pd.Timestamp(value).isoformat()
+    if isinstance(value, float) and value != value:
+        return None
+    return str(value)
 
 
 def _date_text(value: date | datetime | str | pd.Timestamp | None) -> str | None:
@@ -407,6 +451,134 @@ class Store:
         ).fetchall()
         keys = ("kind", "code", "error_class", "error_message", "at")
         return [dict(zip(keys, r)) for r in rows]
+
+    def bar_date_bounds(
+        self, codes: Iterable[str] | None = None, adjust: str = "qfq"
+    ) -> dict[str, tuple[date, date]]:
+        """(first, last) stored bar date per code (indices are always read as "qfq"); codes
+        without bars are absent. All codes with bars when ``codes`` is None.
+
+        Two index seeks per code (min and max on the primary key), not a scan of the table."""
+        if codes is None:
+            codes = self.bar_codes(adjust)
+            if adjust != "qfq":
+                codes = [c for c in codes if not frames.is_index_code(c)]
+        keys = sorted({(c, "qfq" if frames.is_index_code(c) else adjust) for c in codes})
+        if not keys:
+            return {}
+        rows = self.conn.execute(
+            "SELECT json_extract(k.value, '$[0]') AS c,"
+            " (SELECT min(date) FROM bars WHERE code = json_extract(k.value, '$[0]')"
+            "  AND adjust = json_extract(k.value, '$[1]')),"
+            " (SELECT max(date) FROM bars WHERE code = json_extract(k.value, '$[0]')"
+            "  AND adjust = json_extract(k.value, '$[1]'))"
+            " FROM json_each(?) AS k",
+            (json.dumps(keys),),
+        ).fetchall()
+        return {r[0]: (date.fromisoformat(r[1]), date.fromisoformat(r[2])) for r in rows if r[1]}
+
+    def closes_for(
+        self,
+        codes: Iterable[str],
+        adjust: str = "qfq",
+        start: date | datetime | str | None = None,
+        end: date | datetime | str | None = None,
+    ) -> pd.DataFrame:
+        """A lean, fast read of many codes' bars: columns ``code``, ``date``, ``close``,
+        ``amount``, ``source``, ``is_sample`` (types as in the bars contract), sorted by code
+        and date. Indices are read as "qfq". For whole-watchlist reads (the snapshot)."""
+        wanted = sorted(set(codes))
+        groups = [
+            ([c for c in wanted if not frames.is_index_code(c)], adjust),
+            ([c for c in wanted if frames.is_index_code(c)], "qfq"),
+        ]
+        rows: list[tuple] = []
+        for group, adj in groups:
+            for i in range(0, len(group), 10_000):
+                chunk = group[i : i + 10_000]
+                if not chunk:
+                    continue
+                sql = (
+                    "SELECT code, date, close, amount, source, is_sample FROM bars"
+                    f" WHERE adjust = ? AND code IN ({', '.join('?' * len(chunk))})"
+                )
+                params: list[Any] = [adj, *chunk]
+                if start is not None:
+                    sql += " AND date >= ?"
+                    params.append(_date_text(start))
+                if end is not None:
+                    sql += " AND date <= ?"
+                    params.append(_date_text(end))
+                rows += self.conn.execute(sql + " ORDER BY code, date", params).fetchall()
+        cols = list(zip(*rows)) if rows else [()] * 6
+        return pd.DataFrame(
+            {
+                "code": pd.array(cols[0], dtype="str"),
+                "date": pd.to_datetime(pd.Series(cols[1], dtype="str"), format="%Y-%m-%d").astype(frames.DATE_DTYPE),
+                "close": np.array(cols[2], dtype="float64"),
+                "amount": np.array(cols[3], dtype="float64"),
+                "source": pd.array(cols[4], dtype="str"),
+                "is_sample": np.array(cols[5], dtype=bool),
+            }
+        )
+
+    # --- snapshots ---------------------------------------------------------------------------
+
+    def upsert_snapshot(self, rows: pd.DataFrame) -> WriteResult:
+        """Insert or update snapshot rows, one per (session, theme, code); see
+        :data:`SNAPSHOT_COLUMNS`. Idempotent: a row identical to the stored one changes nothing
+        (not even ``written_at``). Rows of the session that are not in ``rows`` are kept."""
+        if rows is None or not len(rows):
+            return WriteResult()
+        missing = [c for c in SNAPSHOT_KEY if c not in rows.columns]
+        if missing:
+            raise ValueError(f"snapshot rows lack column(s) {missing}")
+        now = frames.now_iso()
+        records: list[tuple] = []
+        skipped = 0
+        for rec in rows.to_dict("records"):
+            if not rec.get("session") or not rec.get("theme") or not rec.get("code"):
+                skipped += 1
+                continue
+            records.append(tuple(_snapshot_value(c, rec.get(c)) for c in SNAPSHOT_COLUMNS) + (now,))
+        if not records:
+            return WriteResult(skipped=skipped)
+        with immediate(self.conn):
+            before = self.conn.execute("SELECT count(*) FROM snapshots").fetchone()[0]
+            changes_before = self.conn.total_changes
+            self.conn.executemany(_UPSERT_SNAPSHOT, records)
+            changed = self.conn.total_changes - changes_before
+            inserted = self.conn.execute("SELECT count(*) FROM snapshots").fetchone()[0] - before
+        return WriteResult(inserted, changed - inserted, len(records) - changed, skipped)
+
+    def snapshot_rows(
+        self,
+        session: date | datetime | str | None = None,
+        *,
+        theme: str | None = None,
+        code: str | None = None,
+    ) -> pd.DataFrame:
+        """Stored snapshot rows (SNAPSHOT_COLUMNS + written_at), filtered by session, theme
+        and/or code, sorted by session, theme, code. ``session`` is a ``date`` column."""
+        sql = f"SELECT {', '.join(SNAPSHOT_COLUMNS)}, written_at FROM snapshots WHERE 1 = 1"
+        params: list[Any] = []
+        for col, value in (("session", _date_text(session)), ("theme", theme), ("code", code)):
+            if value is not None:
+                sql += f" AND {col} = ?"
+                params.append(value)
+        rows = self.conn.execute(sql + " ORDER BY session, theme, code", params).fetchall()
+        frame = pd.DataFrame(rows, columns=[*SNAPSHOT_COLUMNS, "written_at"])
+        frame["session"] = [date.fromisoformat(v) for v in frame["session"]]
+        for col in ("suspended", "stale", "is_sample"):
+            frame[col] = frame[col].astype(bool)
+        for col in _SNAPSHOT_REALS:
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
+        return frame
+
+    def snapshot_sessions(self) -> list[date]:
+        """Sessions with stored snapshot rows, oldest first."""
+        rows = self.conn.execute("SELECT DISTINCT session FROM snapshots ORDER BY session").fetchall()
+        return [date.fromisoformat(r[0]) for r in rows]
 
     # --- meta --------------------------------------------------------------------------------
 

@@ -1,0 +1,216 @@
+"""report.md: the one-page daily brief in Chinese, rendered from a :class:`Snapshot`.
+
+Layout (sections are always present, "无" when empty, so that a phone reader finds things in
+the same place every day):
+
+1. title with the session and weekday, then a quoted banner for sample / stale / intraday data;
+2. 题材概览: one table row per theme (breadth, mean/median move, limit counts, leader, the
+   theme's move against its benchmark);
+3. 个股异动: per theme the top and bottom three movers;
+4. 涨停 / 跌停: every stock at its limit;
+5. 催化剂: the next 14 days and the last 7, then the measured reactions to last week's
+   catalysts (event study, market-adjusted);
+6. 指标提示: indicators off track or stale (and the count without data);
+7. 数据提示: every data warning (sample, stale rows, missing benchmark, calendar).
+
+Deterministic: no generation time, so reruns produce identical bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+
+WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+KIND_ZH = {
+    "policy": "政策", "industry": "行业", "company": "公司", "earnings": "业绩", "order": "订单",
+    "financing": "融资/IPO", "risk": "风险", "market": "市场", "other": "其他",
+}  # fmt: skip
+STATUS_ZH = {"expected": "预期", "confirmed": "已确认", "happened": "已发生", "missed": "落空", "cancelled": "取消"}
+BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
+TOP_N = 3
+
+
+def _num(value: Any) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def pct(value: Any, digits: int = 2) -> str:
+    """A percentage figure with its sign, "—" when missing."""
+    v = _num(value)
+    if v is None:
+        return "—"
+    v = round(v, digits)
+    if v == 0:
+        return f"{0:.{digits}f}%"
+    return f"{v:+.{digits}f}%"
+
+
+def frac_pct(value: Any) -> str:
+    """A fraction (0.05) shown as a percentage (+5.00%)."""
+    v = _num(value)
+    return "—" if v is None else pct(v * 100.0)
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ") if text not in (None, "") else "—"
+
+
+def _stock_label(row: dict[str, Any]) -> str:
+    mark = ""
+    if row["suspended"]:
+        mark = "（停牌）"
+    elif row["stale"] and not row["sample"] and row["basis"] != "none":
+        mark = "（过期）"
+    return f"{row['name']} {row['code']}{mark}"
+
+
+def _mover(row: dict[str, Any]) -> str:
+    return f"{_stock_label(row)} {pct(row['change_pct'])}"
+
+
+def render_report(snapshot: Any) -> str:
+    """The report's Markdown text (see the module docstring for the layout)."""
+    s = snapshot
+    day = s.session
+    stocks = s.records("stocks")
+    themes = s.records("themes")
+    lines: list[str] = [f"# 题材日报 · {day.isoformat()}（{WEEKDAYS_ZH[day.weekday()]}）", ""]
+
+    # ---- banner
+    banner: list[str] = []
+    if s.sample:
+        upto = f"（截至 {s.sample_as_of}）" if s.sample_as_of else ""
+        banner.append(f"> ⚠️ **样本数据**：行情取自随附的样本历史{upto}，不是实时行情，仅供演示与回放。")
+    n_stale = sum(1 for r in stocks if r["stale"] and not r["sample"])
+    if n_stale:
+        banner.append(f"> ⚠️ **数据过期**：{n_stale} 行不是本交易日的数据，见文末“数据提示”。")
+    if not s.complete:
+        banner.append("> ⏳ **盘中快照**：本交易日尚未收盘，数据为盘中数据。")
+    if s.calendar.get("stale"):
+        banner.append("> ⚠️ **交易日历已过期**：交易日按推测判断，见文末“数据提示”。")
+    if banner:
+        lines += [*_join_quote(banner), ""]
+
+    # ---- themes
+    lines += ["## 题材概览", ""]
+    if themes:
+        lines += [
+            "| 题材 | 涨/跌/平 | 平均涨幅 | 中位数 | 涨停/跌停 | 领涨 | 基准 | 超额 |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for t in themes:
+            bench = BENCHMARK_NAMES.get(t["benchmark"], t["benchmark"])
+            leader = f"{t['leader']} {pct(t['leader_pct'])}" if t["leader"] else "—"
+            lines.append(
+                f"| {_cell(t['theme_name'])} | {t['up']}/{t['down']}/{t['flat']} | {pct(t['mean_pct'])} | "
+                f"{pct(t['median_pct'])} | {t['limit_up']}/{t['limit_down']} | {_cell(leader)} | "
+                f"{_cell(bench)} {pct(t['benchmark_pct'])} | {pct(t['excess_pct'])} |"
+            )
+    else:
+        lines.append("无")
+    lines.append("")
+
+    # ---- movers
+    lines += ["## 个股异动", ""]
+    by_theme: dict[str, list[dict[str, Any]]] = {}
+    for r in stocks:
+        if r["change_pct"] is not None and not r["suspended"]:
+            by_theme.setdefault(r["theme"], []).append(r)
+    for t in themes:
+        rows = by_theme.get(t["theme"])
+        if not rows:
+            continue
+        ordered = sorted(rows, key=lambda r: (-r["change_pct"], r["code"]))
+        top = ordered[:TOP_N]
+        bottom = [r for r in sorted(rows, key=lambda r: (r["change_pct"], r["code"]))[:TOP_N] if r not in top]
+        lines.append(f"**{_cell(t['theme_name'])}**")
+        lines.append("- 涨幅居前：" + "、".join(_mover(r) for r in top))
+        if bottom:
+            lines.append("- 跌幅居前：" + "、".join(_mover(r) for r in bottom))
+        lines.append("")
+    if not by_theme:
+        lines += ["无行情数据", ""]
+
+    # ---- limits
+    lines += ["## 涨停 / 跌停", ""]
+    for flag, label in (("up", "涨停"), ("down", "跌停")):
+        hit = list({r["code"]: r for r in stocks if r["limit_flag"] == flag}.values())
+        lines.append(f"- {label}（{len(hit)}）：{'、'.join(_mover(r) for r in hit) or '无'}")
+    lines.append("")
+
+    # ---- catalysts
+    lines += ["## 催化剂（未来14天 / 过去7天）", ""]
+    catalysts = s.records("catalysts")
+    if catalysts:
+        lines += ["| 日期 | 倒计时 | 事件 | 类型 | 状态 |", "|---|---|---|---|---|"]
+        for c in catalysts:
+            lines.append(
+                f"| {c['date']} | {_cell(c['countdown'])} | {_cell(c['title'])} | {KIND_ZH.get(c['kind'], c['kind'])} | "
+                f"{STATUS_ZH.get(c['status'], c['status'])} |"
+            )
+    else:
+        lines.append("无")
+    lines.append("")
+    lines += ["### 近一周催化剂的市场反应", ""]
+    if s.reactions:
+        for r in s.reactions:
+            d = r["to_date"]
+            a, b = d["window"]
+            bench = BENCHMARK_NAMES.get(r["benchmark"], r["benchmark"])
+            if d.get("n"):
+                lines.append(
+                    f"- {r['date']} {_cell(r['title'])}：事件日至今（第{a}至第{b}个交易日）题材 {frac_pct(d.get('theme_return'))}，"
+                    f"{bench} {frac_pct(d.get('benchmark_return'))}，超额 {frac_pct(d.get('theme_abnormal'))}（{d['n']} 只股票）"
+                )
+            else:
+                lines.append(f"- {r['date']} {_cell(r['title'])}：行情数据不足，无法测算")
+        lines += ["", "_超额 = 题材等权收益 − 基准收益（前复权收盘价，自事件日前一交易日收盘起算）。_"]
+    else:
+        lines.append("无（近7天没有可测算的已发生事件，或行情数据不足）")
+    lines.append("")
+
+    # ---- indicators
+    lines += ["## 指标提示（落后或过期）", ""]
+    indicators = s.records("indicators")
+    flagged = [i for i in indicators if i["status"] in ("off_track", "stale")]
+    for i in flagged:
+        latest = f"最新 {i['latest']}（{i['reading_date']}）" if i["latest"] else "无读数"
+        target = f"，目标 {i['target']}" if i["target"] else ""
+        progress = f"，进度 {i['progress'] * 100:.0f}%" if i["progress"] is not None else ""
+        lines.append(f"- **{_cell(i['name'])}**【{i['status_zh']}】：{latest}{target}{progress}")
+    if not flagged:
+        lines.append("无")
+    n_nodata = sum(1 for i in indicators if i["status"] == "no_data")
+    if n_nodata:
+        lines.append(f"- 另有 {n_nodata} 项指标尚无读数")
+    lines.append("")
+
+    # ---- data warnings
+    lines += ["## 数据提示", ""]
+    if s.warnings:
+        lines += [f"- {w.message_zh}" for w in s.warnings]
+    else:
+        lines.append("无：所有数据均为本交易日的收盘（或盘中）数据")
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _join_quote(banner: list[str]) -> list[str]:
+    """Banner lines as one blockquote (a blank quoted line between paragraphs)."""
+    out: list[str] = []
+    for i, line in enumerate(banner):
+        if i:
+            out.append(">")
+        out.append(line)
+    return out
+
+
+__all__ = ["render_report", "pct", "frac_pct"]
