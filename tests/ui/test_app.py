@@ -400,3 +400,24 @@ async def test_enter_opens_the_stock_detail_and_escape_returns(shipped_ctx):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StockDetailScreen)
+
+
+async def test_in_app_schedule_runs_quote_slots_through_the_app(tmp_path: Path):
+    clock = {"now": datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)}
+    source = FakeSource({"300133": (8.0, 7.65)}, as_of=clock["now"])
+    ctx = Context(watchlists=WATCHLISTS, catalysts=CATALYSTS, data_dir=tmp_path / "data", settings=Settings(run_schedule_in_app=True), today_override=datetime(2026, 11, 23).date())
+    app = make_app(ctx, today=datetime(2026, 11, 23).date(), now=lambda: clock["now"], source_factory=lambda: source, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.schedule is not None and app.schedule.running
+        app.tick()  # the app's own poll steps aside while the schedule runs
+        await settle(app, pilot)
+        assert app.refresh_count == 0
+        await app.schedule.quotes_tick()  # a quote slot in the session
+        await settle(app, pilot)
+        assert app.refresh_count == 1 and cell(app, "300133", "price") == "8.00"
+        clock["now"] = datetime(2026, 11, 23, 12, 0, tzinfo=SHANGHAI)  # lunch: the slot does nothing
+        await app.schedule.quotes_tick()
+        await settle(app, pilot)
+        assert app.refresh_count == 1
+    assert app.schedule is None or not app.schedule.running

@@ -117,6 +117,7 @@ class ThemeTrackerApp(App[int]):
         self.refresh_count = 0
         self.last_summary: Any = None
         self._next_poll_at: float | None = None
+        self.schedule: Any = None  # tui.jobs.schedule.InAppSchedule when enabled in settings
         self.up_color = ctx.settings.up_color
         self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
@@ -334,6 +335,34 @@ class ThemeTrackerApp(App[int]):
     def on_calendar_loaded(self, message: CalendarLoaded) -> None:
         self.calendar = message.calendar
         self.redraw()
+        if self.ctx.settings.run_schedule_in_app and self.schedule is None:
+            self.start_in_app_schedule()
+
+    def start_in_app_schedule(self) -> None:
+        """Run the `schedule` command's jobs inside the app (setting run_schedule_in_app):
+        quote slots start the app's own refresh; the after-close job refreshes history and
+        writes the snapshot in a daemon thread."""
+        from tui.jobs.schedule import InAppSchedule, ScheduleRunner
+
+        runner = ScheduleRunner(
+            data_dir=self.ctx.data_dir, watchlists=self.ctx.watchlists, catalysts=self.ctx.catalysts,
+            refresh_interval=self.refresh_interval, source_factory=self.make_source, clock=self.now,
+        )
+
+        async def on_quotes() -> None:
+            self.start_refresh(manual=False)
+
+        async def on_close(_session: date) -> None:
+            result = await run_in_daemon_thread(runner.close_job, name="theme-tracker-close-job")
+            self.notify(result, title=self.labels("schedule.close_done"), timeout=6)
+            self.load_board_data()
+
+        self.schedule = InAppSchedule(on_quotes, on_close, interval=max(1, round(self.refresh_interval / 60)), calendar=self.calendar, clock=self.now)
+        self.schedule.start()
+
+    def on_unmount(self) -> None:
+        if self.schedule is not None:
+            self.schedule.shutdown()
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
         if self.refreshing:
@@ -371,6 +400,8 @@ class ThemeTrackerApp(App[int]):
         if self.calendar is None:
             return
         self.update_status()
+        if self.schedule is not None:  # the in-app schedule owns polling
+            return
         state = self.calendar.market_state(self.now())
         if not state.is_trading or self.refreshing:
             return
