@@ -58,9 +58,14 @@ def test_problems_view(snap_compare, tmp_path, monkeypatch, size):
     shutil.copy(CATALYSTS, tmp_path / "catalysts.yaml")
     # Relative paths, so the snapshot does not depend on where the test runs.
     monkeypatch.chdir(tmp_path)
-    assert snap_compare(app_for(tmp_path, Path("lists"), Path("catalysts.yaml")), terminal_size=size, run_before=loaded, press=["4"])
+    assert snap_compare(app_for(tmp_path, Path("lists"), Path("catalysts.yaml")), terminal_size=size, run_before=loaded, press=["5"])
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_help_screen(snap_compare, tmp_path, size):
     assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["question_mark"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_theme_index_view(snap_compare, tmp_path, size):
+    assert snap_compare(app_for(tmp_path), terminal_size=size, run_before=loaded, press=["4"])

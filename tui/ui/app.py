@@ -38,9 +38,10 @@ from tui.ui.widgets.indicators_pane import IndicatorsPane
 from tui.ui.widgets.problems_pane import ProblemsPane
 from tui.ui.widgets.sidebar import ThemeSidebar
 from tui.ui.widgets.status_line import StatusLine
+from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-problems")
+TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems")
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
@@ -130,7 +131,8 @@ class ThemeTrackerApp(App[int]):
             ("1", "show_tab('tab-board')", t("tab.board"), False),
             ("2", "show_tab('tab-catalysts')", t("tab.catalysts"), False),
             ("3", "show_tab('tab-indicators')", t("tab.indicators"), False),
-            ("4", "show_tab('tab-problems')", t("tab.problems"), False),
+            ("4", "show_tab('tab-index')", t("tab.index"), False),
+            ("5", "show_tab('tab-problems')", t("tab.problems"), False),
             ("a", "toggle_scope", t("bind.scope"), False),
             ("R", "reload", t("bind.reload"), False),
             ("question_mark", "help", t("bind.help"), True),
@@ -151,6 +153,8 @@ class ThemeTrackerApp(App[int]):
                     yield CatalystsPane(t, id="catalysts")
                 with TabPane(t("tab.indicators"), id="tab-indicators"):
                     yield IndicatorsPane(t, id="indicators")
+                with TabPane(t("tab.index"), id="tab-index"):
+                    yield ThemeIndexPane(t, up_color=self.up_color, id="theme-index")
                 with TabPane(t("tab.problems"), id="tab-problems"):
                     yield ProblemsPane(t, id="problems")
         yield StatusLine(t, id="status-line")
@@ -250,6 +254,8 @@ class ThemeTrackerApp(App[int]):
         self.query_one(BoardPane).show(self.project, theme, self.today, board, summary, notice=notice)
         self.query_one(CatalystsPane).show(self.project, theme, self.today)
         self.query_one(IndicatorsPane).show(theme, self.today)
+        if self._load_data:
+            self.query_one(ThemeIndexPane).show(theme, self.ctx.data_dir, self.today)
         self.update_status(summary)
 
     def update_status(self, summary: Any = None) -> None:
@@ -388,6 +394,7 @@ class ThemeTrackerApp(App[int]):
         elif message.manual:
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()
+        self.query_one(ThemeIndexPane).refresh_data()
         self.redraw()
 
     # ------------------------------------------------------------------ polling

@@ -16,6 +16,32 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+_IMPORT_LOCK = threading.Lock()
+_imported = False
+
+
+def ensure_imports() -> None:
+    """Import the data stack (pandas, the store, analytics) once, under a lock.
+
+    The first paint imports none of it; the first background jobs then start at the same
+    time, and two threads importing the same package concurrently can see it half
+    initialised ("cannot import name 'Store'"). Every background job calls this first:
+    one thread imports, the others wait for it, and later calls cost nothing.
+    """
+    global _imported
+    if _imported:
+        return
+    with _IMPORT_LOCK:
+        if _imported:
+            return
+        import pandas  # noqa: F401
+        import tui.analytics  # noqa: F401
+        import tui.analytics.board  # noqa: F401
+        import tui.store  # noqa: F401
+        import tui.store.readers  # noqa: F401
+
+        _imported = True
+
 
 async def run_in_daemon_thread(fn: Callable[[], T], *, name: str = "theme-tracker-io") -> T:
     """Run `fn()` in a new daemon thread; return its result or raise its exception."""
@@ -32,6 +58,7 @@ async def run_in_daemon_thread(fn: Callable[[], T], *, name: str = "theme-tracke
 
     def target() -> None:
         try:
+            ensure_imports()
             result = fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
             try:
