@@ -16,6 +16,16 @@ HEADLESS = [
     "tui.domain.indicators",
     "tui.domain.timeline",
     "tui.domain.codes",
+    "tui.config.editing",
+    "tui.commands.edit",
+    "tui.commands.refresh",
+    "tui.commands.event_study",
+    "tui.commands.snapshot",
+    "tui.commands.schedule",
+    "tui.jobs.refresh",
+    "tui.store",
+    "tui.sources.akshare_source",
+    "tui.export.snapshot",
 ]
 
 

@@ -11,4 +11,5 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.event_study",
     "tui.commands.snapshot",
     "tui.commands.schedule",
+    "tui.commands.edit",
 )

@@ -33,11 +33,18 @@ from tui.config.editing import (
     reference_warnings,
 )
 from tui.context import Context
+from tui.config.editing import MissingNameError
 from tui.errors import ExitCode, UsageError
 
 #: Hook for the stock-name lookup used when `watchlist add` has no --name: a function of the
 #: Context returning a `code -> name | None` callable (e.g. from the stored quotes), or None.
-name_lookup_factory: Callable[[Context], NameLookup | None] = lambda ctx: None
+def _default_name_lookup(ctx: Context) -> NameLookup | None:
+    from tui.config.names import name_lookup
+
+    return name_lookup(ctx.watchlists, ctx.catalysts, ctx.data_dir)
+
+
+name_lookup_factory: Callable[[Context], NameLookup | None] = _default_name_lookup
 
 
 def _csv(text: str | None) -> list[str]:
@@ -170,10 +177,16 @@ def run_watchlist_add(args: argparse.Namespace, ctx: Context) -> int:
     editor = _editor(ctx, args.theme, name_lookup=lookup)
     if not args.name and lookup is None:
         raise UsageError(f"the name of {args.code} is not known yet: pass it with --name")
-    return _report(editor.add_stock(
-        args.code, name=args.name, segment=args.segment, reason=args.reason, risks=args.risk,
-        tags=_csv(args.tags), notes=args.notes, source=args.source,
-    ))
+    try:
+        result = editor.add_stock(
+            args.code, name=args.name, segment=args.segment, reason=args.reason, risks=args.risk,
+            tags=_csv(args.tags), notes=args.notes, source=args.source,
+        )
+    except MissingNameError:
+        raise UsageError(
+            f"the name of {args.code} is not known (no watchlist or stored quote has it): pass it with --name"
+        ) from None
+    return _report(result)
 
 
 def run_watchlist_remove(args: argparse.Namespace, ctx: Context) -> int:
