@@ -423,3 +423,26 @@ async def test_in_app_schedule_runs_quote_slots_through_the_app(tmp_path: Path):
         await settle(app, pilot)
         assert app.refresh_count == 1
     assert app.schedule is None or not app.schedule.running
+
+
+async def test_live_reload_within_two_seconds_and_last_valid_version_kept(make_ctx, tmp_path: Path):
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "b.yaml").write_text(SECOND_THEME, encoding="utf-8")
+    app = make_app(make_ctx(lists, CATALYSTS), today=TODAY, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        # An editor saves a valid change: it shows up within two seconds, with no key pressed.
+        (lists / "b.yaml").write_text(SECOND_THEME + '  - code: "300067"\n    name: 安诺其\n    segment: 上游\n', encoding="utf-8")
+        deadline = time.monotonic() + 2.0
+        while "300067" not in row_keys(app.query_one("#board-table", DataTable)) and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert "300067" in row_keys(app.query_one("#board-table", DataTable))
+        # Then a broken save: the last valid version stays, the error is shown with its line.
+        (lists / "b.yaml").write_text(SECOND_THEME + "  - code: 300067\n    name: 安诺其\n", encoding="utf-8")
+        deadline = time.monotonic() + 2.0
+        while not app.project.errors and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert any(d.line == 9 and "not quoted" in d.message for d in app.project.errors)
+        assert "300067" in row_keys(app.query_one("#board-table", DataTable))
+        assert any("上一个有效版本" in str(n.title) for n in app._notifications)

@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.config.loader import Project, load_project
+from tui.config.reload import file_stamps, keep_last_valid
 from tui.context import Context
 from tui.domain.models import Theme
 from tui.ui.background import run_in_daemon_thread
@@ -47,6 +48,8 @@ BENCHMARKS = ("sh000300", "sz399006")
 STALE_INTERVALS = 1.5
 #: How often the app re-checks the market state and whether a poll is due (seconds).
 TICK_SECONDS = 5.0
+#: How often the YAML files are checked for changes made in an editor (seconds).
+WATCH_SECONDS = 1.0
 
 
 # ---------------------------------------------------------------------- blocking jobs
@@ -119,6 +122,8 @@ class ThemeTrackerApp(App[int]):
         self.last_summary: Any = None
         self._next_poll_at: float | None = None
         self.schedule: Any = None  # tui.jobs.schedule.InAppSchedule when enabled in settings
+        self._stamps: dict[Any, tuple[int, int]] = {}
+        self._files_loaded = False
         self.up_color = ctx.settings.up_color
         self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
@@ -168,6 +173,7 @@ class ThemeTrackerApp(App[int]):
             self.load_calendar()
         if self._poll:
             self.set_interval(TICK_SECONDS, self.tick)
+        self.set_interval(WATCH_SECONDS, self.watch_files)
 
     # ------------------------------------------------------------------ time
 
@@ -194,8 +200,23 @@ class ThemeTrackerApp(App[int]):
     # ------------------------------------------------------------------ YAML
 
     def load_files(self) -> None:
-        """(Re)load the YAML files and redraw; problems go to the Problems tab."""
-        self.project = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        """(Re)load the YAML files and redraw; problems go to the Problems tab.
+
+        A file that has become invalid keeps showing its last valid version (its errors are
+        listed with their lines); valid and new files take their new content.
+        """
+        self._stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
+        new = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        outcome = keep_last_valid(self.project if self._files_loaded else None, new, self.ctx.catalysts)
+        self._files_loaded = True
+        self.project = outcome.project
+        if outcome.kept_last_valid:
+            self.notify(
+                "\n".join(display_path(p) for p in outcome.kept_last_valid),
+                title=self.labels("reload.kept_last_valid"),
+                severity="warning",
+                timeout=8,
+            )
         ids = [theme.id for theme in self.project.themes]
         current = self.selected_theme_id if self.selected_theme_id in ids else (ids[0] if ids else None)
         self.query_one(ThemeSidebar).set_themes(self.project.themes, current)
@@ -396,6 +417,18 @@ class ThemeTrackerApp(App[int]):
         self._schedule_next_poll()
         self.query_one(ThemeIndexPane).refresh_data()
         self.redraw()
+
+    # ------------------------------------------------------------------ watching files
+
+    def watch_files(self) -> None:
+        """Reload when a watched YAML file changed on disk (saved in an editor, or by the CLI)."""
+        stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
+        if stamps == self._stamps:
+            return
+        codes_before = self.project.listed_codes()
+        self.load_files()
+        if self._load_data and self.project.listed_codes() != codes_before:
+            self.load_board_data()
 
     # ------------------------------------------------------------------ polling
 

@@ -129,6 +129,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.done": "刷新完成",
         "refresh.failed": "刷新失败，已保留原有数据",
         "schedule.close_done": "收盘任务",
+        "reload.kept_last_valid": "文件有错误：继续显示上一个有效版本",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "正在读取本地日线…",
         "stock.sample": "样本数据（截至 {as_of}，非实时）",
@@ -334,6 +335,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.done": "Refresh done",
         "refresh.failed": "Refresh failed; stored data kept",
         "schedule.close_done": "After-close job",
+        "reload.kept_last_valid": "File has errors: still showing its last valid version",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "Reading local daily bars…",
         "stock.sample": "Sample data as of {as_of} (not live)",

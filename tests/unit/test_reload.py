@@ -1,0 +1,58 @@
+"""Keep the last valid version of a file that became invalid."""
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import CATALYSTS, WATCHLISTS
+from tui.config.loader import load_project
+from tui.config.reload import file_stamps, keep_last_valid
+
+
+def setup(tmp_path: Path) -> tuple[Path, Path]:
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    shutil.copy(WATCHLISTS / "compute-power.yaml", lists / "compute-power.yaml")
+    (lists / "b.yaml").write_text('id: b\nname: B\nstocks:\n  - code: "300133"\n    name: 华策影视\n', encoding="utf-8")
+    cat = tmp_path / "catalysts.yaml"
+    shutil.copy(CATALYSTS, cat)
+    return lists, cat
+
+
+def test_broken_theme_file_keeps_its_last_valid_content(tmp_path):
+    lists, cat = setup(tmp_path)
+    old = load_project(lists, cat)
+    (lists / "b.yaml").write_text('id: b\nname: B\nstocks:\n  - code: 300133\n    name: 华策影视\n', encoding="utf-8")
+    new = load_project(lists, cat)
+    outcome = keep_last_valid(old, new, cat)
+    assert [t.id for t in outcome.project.themes] == ["b", "compute-power"]
+    assert [s.code for s in outcome.project.theme("b").stocks] == ["300133"]  # the old, valid version
+    assert outcome.kept_last_valid == [lists / "b.yaml"]
+    assert any(d.line == 4 and "not quoted" in d.message for d in outcome.project.errors)
+
+
+def test_valid_edits_and_new_files_are_taken(tmp_path):
+    lists, cat = setup(tmp_path)
+    old = load_project(lists, cat)
+    (lists / "b.yaml").write_text('id: b\nname: B2\nstocks: []\n', encoding="utf-8")
+    (lists / "c.yaml").write_text('id: c\nname: C\n', encoding="utf-8")
+    outcome = keep_last_valid(old, load_project(lists, cat), cat)
+    assert outcome.project.theme("b").name == "B2" and outcome.project.theme("c") is not None
+    assert outcome.kept_last_valid == []
+
+
+def test_broken_calendar_keeps_the_old_catalysts(tmp_path):
+    lists, cat = setup(tmp_path)
+    old = load_project(lists, cat)
+    cat.write_text(cat.read_text(encoding="utf-8") + "  - id: [broken\n", encoding="utf-8")
+    outcome = keep_last_valid(old, load_project(lists, cat), cat)
+    assert len(outcome.project.catalysts) == 17 and outcome.kept_last_valid == [cat]
+
+
+def test_file_stamps_change_on_write_and_on_new_files(tmp_path):
+    lists, cat = setup(tmp_path)
+    before = file_stamps(lists, cat)
+    (lists / "b.yaml").write_text("id: b\nname: changed\n", encoding="utf-8")
+    assert file_stamps(lists, cat) != before
+    before = file_stamps(lists, cat)
+    (lists / "d.yaml").write_text("id: d\nname: D\n", encoding="utf-8")
+    assert set(file_stamps(lists, cat)) - set(before) == {lists / "d.yaml"}
