@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time as _time
 from datetime import date, datetime, time, timedelta
 from pathlib import Path

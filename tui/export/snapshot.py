@@ -38,8 +38,6 @@ import csv
 import io
 import json
 import math
-import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -848,38 +846,14 @@ def render_files(snapshot: Snapshot, formats: Iterable[str] = FORMATS) -> dict[s
     return out
 
 
-def _fsync_dir(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temp file in the same directory, fsync,
-    rename over the target, fsync the directory. Readers see the old or the new file."""
+    """Write ``data`` to ``path`` atomically (temp file in the same directory, fsync, rename,
+    fsync of the directory): readers see the old or the new file, never a torn one."""
+    from tui.config import atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
+    atomic.atomic_write(path, data)
 
 
 def write_files(files: Mapping[str, bytes], directory: Path) -> list[Path]:
