@@ -31,6 +31,7 @@ from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
 from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
+from tui.ui.screens import forms
 from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
@@ -45,6 +46,28 @@ TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-proble
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
+#: What `n`/`e`/`d`/`m`/`t` open, by the active tab.
+EDIT_ACTIONS: dict[tuple[str, str], Callable[[Any], Any]] = {
+    ("tab-board", "new"): forms.open_add_stock,
+    ("tab-board", "edit"): forms.open_edit_stock,
+    ("tab-board", "delete"): forms.open_remove_stock,
+    ("tab-board", "move"): forms.open_move_stock,
+    ("tab-catalysts", "new"): forms.open_add_catalyst,
+    ("tab-catalysts", "edit"): forms.open_edit_catalyst,
+    ("tab-catalysts", "status"): forms.open_catalyst_status,
+    ("tab-indicators", "new"): forms.open_add_reading,
+}
+#: Command-palette labels of the edit actions (i18n keys).
+EDIT_LABELS: dict[tuple[str, str], str] = {
+    ("tab-board", "new"): "form.add_stock",
+    ("tab-board", "edit"): "form.edit_stock",
+    ("tab-board", "delete"): "form.remove_stock",
+    ("tab-board", "move"): "form.move_stock",
+    ("tab-catalysts", "new"): "form.add_catalyst",
+    ("tab-catalysts", "edit"): "form.edit_catalyst",
+    ("tab-catalysts", "status"): "form.catalyst_status",
+    ("tab-indicators", "new"): "form.add_reading",
+}
 #: How often the app re-checks the market state and whether a poll is due (seconds).
 TICK_SECONDS = 5.0
 #: How often the YAML files are checked for changes made in an editor (seconds).
@@ -138,6 +161,11 @@ class ThemeTrackerApp(App[int]):
             ("4", "show_tab('tab-index')", t("tab.index"), False),
             ("5", "show_tab('tab-problems')", t("tab.problems"), False),
             ("a", "toggle_scope", t("bind.scope"), False),
+            ("n", "edit('new')", t("bind.add"), True),
+            ("e", "edit('edit')", t("bind.edit"), True),
+            ("d", "edit('delete')", t("bind.delete"), False),
+            ("m", "edit('move')", t("bind.move"), False),
+            ("t", "edit('status')", t("bind.set_status"), False),
             ("R", "reload", t("bind.reload"), False),
             ("question_mark", "help", t("bind.help"), True),
         ]:
@@ -165,6 +193,7 @@ class ThemeTrackerApp(App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one(CatalystsPane).set_data_dir(self.ctx.data_dir)
         self.load_files()
         self.query_one("#board-table").focus()
         if self._load_data:
@@ -360,6 +389,7 @@ class ThemeTrackerApp(App[int]):
 
     def on_calendar_loaded(self, message: CalendarLoaded) -> None:
         self.calendar = message.calendar
+        self.query_one(CatalystsPane).set_calendar(message.calendar)
         self.redraw()
         if self.ctx.settings.run_schedule_in_app and self.schedule is None:
             self.start_in_app_schedule()
@@ -415,6 +445,7 @@ class ThemeTrackerApp(App[int]):
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()
         self.query_one(ThemeIndexPane).refresh_data()
+        self.query_one(CatalystsPane).invalidate_reactions()
         self.redraw()
 
     # ------------------------------------------------------------------ watching files
@@ -498,8 +529,20 @@ class ThemeTrackerApp(App[int]):
         if self.start_refresh(manual=True):
             self.notify(self.labels("refresh.started"), timeout=2)
 
+    def action_edit(self, what: str) -> None:
+        """`n` new, `e` edit, `d` delete, `m` move, `t` status: what they edit depends on the tab."""
+        opener = EDIT_ACTIONS.get((self.query_one(TabbedContent).active, what))
+        if opener is None:
+            self.notify(self.labels("form.not_here"), severity="warning", timeout=3)
+            return
+        opener(self)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.labels.language))
+
+    def _open_from_palette(self, tab: str, opener: Callable[[Any], Any]) -> None:
+        self.query_one(TabbedContent).active = tab
+        opener(self)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -518,6 +561,10 @@ class ThemeTrackerApp(App[int]):
         yield SystemCommand(t("sort.reverse"), t("sort.reverse"), board.action_reverse_sort)
         yield SystemCommand(t("filter.label"), t("filter.placeholder"), board.action_focus_filter)
         yield SystemCommand(t("bind.scope"), t("bind.scope"), self.action_toggle_scope)
+        for (tab, what), opener in EDIT_ACTIONS.items():
+            tab_name = t("tab." + tab.removeprefix("tab-"))
+            label = f"{tab_name} → {t(EDIT_LABELS[tab, what])}"
+            yield SystemCommand(label, label, partial(self._open_from_palette, tab, opener))
         yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
         yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)
 

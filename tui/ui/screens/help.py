@@ -13,26 +13,47 @@ HELP_ZH = """\
 
 | 按键 | 作用 |
 |---|---|
-| `1` `2` `3` `4` | 切换 成分股 / 催化剂 / 指标 / 问题 |
+| `1` `2` `3` `4` `5` | 切换 行情 / 催化剂 / 指标 / 指数 / 问题 |
 | `]` `[` | 下一个 / 上一个题材 |
+| `r` | 立即刷新行情（交易时段内按设置的间隔自动刷新） |
+| `s` `o` `g` | 行情：切换排序 / 反向 / 按环节分组（也可点击列标题） |
+| `/` | 行情或催化剂：筛选（`esc` 清除） |
+| `enter` | 行情：个股详情（走势图、收益、催化剂、指标读数） |
+| `n` | 新增：行情页=添加股票，催化剂页=添加催化剂，指标页=记录读数 |
+| `e` | 编辑选中的股票或催化剂 |
+| `d` `m` | 行情：移除 / 移动选中的股票（到其他题材或环节） |
+| `t` | 催化剂：更新状态和结果 |
 | `a` | 催化剂：全部题材 / 当前题材 |
 | `R` | 重新读取 YAML 文件 |
-| `ctrl+p` | 命令面板 |
+| `ctrl+p` | 命令面板（所有操作） |
 | `?` | 本帮助 |
 | `q` | 退出 |
 
-**成分股**：按产业链环节（上游/中游/下游/配套）分组，显示每只股票的关联原因；
-下方面板显示风险点、备注、标签、相关催化剂和来源。未上市公司（如已递表港股的基流科技）没有代码。
+**行情**：按产业链环节分组的成分股及其报价：最新价、涨跌幅、成交额、换手率、总市值、5日/20日涨幅、
+距下一个催化剂的天数，以及 涨停/跌停（按板块涨跌幅限制）、停牌、ST、过期 标记。默认红涨绿跌（设置中可改）。
+每行显示报价时间；交易时段内超过刷新间隔 1.5 倍未更新、或来自随附样本数据的报价都有明确标记。
+上方为题材概况：平均/中位涨跌、涨跌家数、涨停跌停数、最高标与最弱、总成交额、相对基准的表现。
 
-**催化剂**：即将发生的事件按日期排列并显示倒计时（天）；已过去的事件按时间倒序；
-未定日期的预期事件单独分组。日期只到月或季度的事件标"约"。日期已过但状态仍是"预期"的事件标 ⚠，提示需要更新状态。
+**催化剂**：按月分组；即将发生的事件按日期排列并显示倒计时（T-交易日 · 自然日，如"T-27 · 39天"）；
+已过去的事件按时间倒序；未定日期的预期事件单独分组。日期只到月或季度的事件标"约"；交易日历（XSHG）数据之后的
+交易日按工作日估算，标"≈"。日期已过但状态仍是"预期"的事件标 ⚠，提示需要更新状态。
+`/` 筛选（空格分隔、须全部匹配：代码或名称、类型如 `政策`/`policy`、状态如 `预期`/`expected`、题材、标题词），`esc` 清除。
+选中事件后下方显示：相关股票自事件前收盘以来的涨跌，以及来源所称反应旁的实测反应（题材成分股等权、相对沪深300的
+超额收益，窗口 [-1,+1]、[0,+2]、[0,+4]，含样本数 n 与 t 值）；只有月/季度日期或未定日期的事件无法测量。
 
-**指标**：最新读数、目标、进度和状态（已达标 / 进度正常 / 落后 / 无数据 / 过期 / 无目标）。
+**指标**：最新读数、目标、进度条、方向、读数走势和状态（已达标 / 进度正常 / 落后 / 无数据 / 过期 / 无目标）。
 读数超过指标的更新周期即为"过期"。
+
+**指数**：题材成分股的等权和市值加权指数（以所选日期为100），与基准对比，及 1/5/20/60 日和年内涨幅。
 
 **问题**：YAML 文件中的错误和警告（文件:行:列）。有错误的条目被跳过，其余内容照常加载。
 
-行情数据将在后续版本接入；本版本不显示任何虚构行情。按 `esc` 关闭。
+**编辑**：表单在保存前校验，无效内容不会写入；写入保留注释和格式，上一版本存为 `.bak`。
+文件在载入后被其他程序改动时不会覆盖，提示重新加载。在编辑器中直接修改 YAML，应用会在一两秒内自动重新加载；
+新内容有误时继续显示上一个有效版本，并在"问题"页列出错误所在的行。
+
+底部状态行：市场状态（集合竞价/交易中/午休/已收盘/休市）、数据时间、在线/离线、最近一次错误。
+离线时显示本地缓存的最后数据并注明时间，不会清空。按 `esc` 关闭。
 """
 
 HELP_EN = """\
@@ -40,28 +61,54 @@ HELP_EN = """\
 
 | Key | Action |
 |---|---|
-| `1` `2` `3` `4` | Stocks / Catalysts / Indicators / Problems |
+| `1` `2` `3` `4` `5` | Board / Catalysts / Indicators / Index / Problems |
 | `]` `[` | Next / previous theme |
+| `r` | Refresh quotes now (automatic at the set interval in trading hours) |
+| `s` `o` `g` | Board: next sort / reverse / group by segment (or click a header) |
+| `/` | Board or Catalysts: filter (`esc` clears) |
+| `enter` | Board: stock detail (chart, returns, catalysts, readings) |
+| `n` | New: a stock on Board, a catalyst on Catalysts, a reading on Indicators |
+| `e` | Edit the highlighted stock or catalyst |
+| `d` `m` | Board: remove / move the highlighted stock (other theme or segment) |
+| `t` | Catalysts: set status and outcome |
 | `a` | Catalysts: all themes / this theme |
 | `R` | Reload the YAML files |
-| `ctrl+p` | Command palette |
+| `ctrl+p` | Command palette (every action) |
 | `?` | This help |
 | `q` | Quit |
 
-**Stocks**: grouped by industry-chain segment, with why each stock is in the theme; the panel
-below shows risks, notes, tags, related catalysts and the source.
+**Board**: the theme's stocks by industry-chain segment with quotes: price, change %, turnover,
+turnover rate, market cap, 5- and 20-session returns, days to the next catalyst, and flags for
+limit-up/limit-down (by board limit), suspended, ST and stale. Red is up by default (settings can
+flip it). Each row shows its quote time; quotes older than 1.5 refresh intervals in trading hours,
+or from the shipped sample data, are marked. The header sums up the theme: average and median move,
+up/down counts, limit-ups and limit-downs, leader and laggard, turnover, move against the benchmark.
 
-**Catalysts**: upcoming events with a countdown in days; past ones, most recent first; undated
-expected events in their own group. "~" marks month- or quarter-precision dates; ⚠ marks an
-expected event whose date has passed (its status needs updating).
+**Catalysts**: grouped by month; upcoming events with a countdown in trading and calendar days
+("T-27 · 39d"); past ones, most recent first; undated expected events in their own group. "~" marks
+month- or quarter-precision dates; "≈" a countdown past the trading calendar's data (weekdays
+assumed); ⚠ marks an expected event whose date has passed (its status needs updating). `/` filters
+(space-separated tokens that must all match: code or name, kind such as `policy`, status such as
+`expected`, theme, title words); `esc` clears. The panel below shows the stocks' moves since the
+event and the measured reaction beside the claimed one (equal-weighted theme return against the
+CSI 300 over [-1,+1], [0,+2], [0,+4], with n and t); month/quarter or undated events cannot be measured.
 
-**Indicators**: latest reading, target, progress and status (met / on track / off track /
-no data / stale / no target).
+**Indicators**: latest reading, target, progress bar, good direction, a sparkline of readings and
+the status (met / on track / off track / no data / stale / no target).
+
+**Index**: equal- and cap-weighted indices of the theme's stocks (rebased to 100) against a
+benchmark, with 1/5/20/60-session and year-to-date returns.
 
 **Problems**: errors and warnings in the YAML files (file:line:col). Entries with errors are
 skipped; everything else loads.
 
-Quotes arrive in a later version; nothing here is made up. Press `esc` to close.
+**Editing**: forms validate before saving and write nothing invalid; comments and layout are kept
+and the previous version is saved as `.bak`. A file changed on disk since it was loaded is not
+overwritten (you are offered a reload). Files edited in an editor reload within a second or two; an
+invalid file keeps showing its last valid version, with the error's line in Problems.
+
+Status line: market state, data as-of time, online/offline, last error. Offline, the last stored
+data stays on screen with its time; nothing is wiped. Press `esc` to close.
 """
 
 
