@@ -294,13 +294,14 @@ def test_move_back_restores_both_files(tmp_path: Path, theme: Path):
 
 def test_move_into_theme_with_segments_needs_a_valid_segment(tmp_path: Path, theme: Path):
     other = copy(tmp_path, FIX / "other-theme.yaml")
-    a, b = theme.read_bytes(), other.read_bytes()
+    a = theme.read_bytes()
     WatchlistEditor(other).update_stock("600406", segment="二次设备")  # grid declares no segments: any is fine
     b2 = other.read_bytes()
     with pytest.raises(EditError, match="segment '二次设备' is not one of theme 'storage'.*pass a segment"):
         move_stock(WatchlistEditor(other), WatchlistEditor(theme), "600406")
     with pytest.raises(EditError, match="not one of"):
         move_stock(WatchlistEditor(other), WatchlistEditor(theme), "600406", segment="上流")
+    assert theme.read_bytes() == a and other.read_bytes() == b2  # refused moves change neither file
     WatchlistEditor(other).add_stock("300750", name="宁德时代")
     b3 = other.read_bytes()
     with pytest.raises(EditError, match="already in theme 'grid'"):
