@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -39,6 +40,50 @@ def test_opening_the_app_does_not_import_akshare(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_first_paint_imports_no_data_stack(tmp_path):
+    """The first frame reads only the YAML files: pandas, the store, exchange-calendars and the
+    chart library load after it (each would add a tenth of a second or more to it)."""
+    script = textwrap.dedent(
+        f"""
+        import asyncio, json, sys
+        from datetime import date
+        from pathlib import Path
+        from tui.context import Context
+        from tui.ui.app import ThemeTrackerApp
+
+        HEAVY = ("pandas", "sqlite_utils", "exchange_calendars", "textual_plot", "numpy", "akshare")
+        seen = {{}}
+
+        async def main():
+            ctx = Context(watchlists=Path(r"{WATCHLISTS}"), catalysts=Path(r"{CATALYSTS}"), data_dir=Path(r"{tmp_path / 'data'}"))
+            class Probe(ThemeTrackerApp):
+                CSS_PATH = str(Path(sys.modules[ThemeTrackerApp.__module__].__file__).with_name("app.tcss"))
+
+                def on_mount(self):
+                    # Registered first: runs after the first refresh, before the data loading
+                    # that on_mount schedules for the same moment.
+                    self.call_after_refresh(lambda: seen.update(painted=[m for m in HEAVY if m in sys.modules], names=self.query_one("#board-table").row_count))
+                    super().on_mount()
+
+            app = Probe(ctx, today=date(2026, 11, 22))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                assert app.inputs is not None
+            print(json.dumps(seen))
+
+        asyncio.run(main())
+        """
+    )
+    probe = tmp_path / "probe.py"  # a file: Textual locates a subclass's CSS through its source
+    probe.write_text(script, encoding="utf-8")
+    result = subprocess.run([sys.executable, str(probe)], capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["names"] > 0  # the board was painted with the theme's stocks
+    assert seen["painted"] == []
 
 
 def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:

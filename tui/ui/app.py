@@ -31,8 +31,6 @@ from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
 from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
-from tui.ui.screens import forms
-from tui.ui.screens.help import HelpScreen
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
 from tui.ui.widgets.indicators_pane import IndicatorsPane
@@ -46,16 +44,17 @@ TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-proble
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
-#: What `n`/`e`/`d`/`m`/`t` open, by the active tab.
-EDIT_ACTIONS: dict[tuple[str, str], Callable[[Any], Any]] = {
-    ("tab-board", "new"): forms.open_add_stock,
-    ("tab-board", "edit"): forms.open_edit_stock,
-    ("tab-board", "delete"): forms.open_remove_stock,
-    ("tab-board", "move"): forms.open_move_stock,
-    ("tab-catalysts", "new"): forms.open_add_catalyst,
-    ("tab-catalysts", "edit"): forms.open_edit_catalyst,
-    ("tab-catalysts", "status"): forms.open_catalyst_status,
-    ("tab-indicators", "new"): forms.open_add_reading,
+#: What `n`/`e`/`d`/`m`/`t` open, by the active tab: functions of tui.ui.screens.forms
+#: (imported when first used, to keep the forms off the first paint).
+EDIT_ACTIONS: dict[tuple[str, str], str] = {
+    ("tab-board", "new"): "open_add_stock",
+    ("tab-board", "edit"): "open_edit_stock",
+    ("tab-board", "delete"): "open_remove_stock",
+    ("tab-board", "move"): "open_move_stock",
+    ("tab-catalysts", "new"): "open_add_catalyst",
+    ("tab-catalysts", "edit"): "open_edit_catalyst",
+    ("tab-catalysts", "status"): "open_catalyst_status",
+    ("tab-indicators", "new"): "open_add_reading",
 }
 #: Command-palette labels of the edit actions (i18n keys).
 EDIT_LABELS: dict[tuple[str, str], str] = {
@@ -146,6 +145,7 @@ class ThemeTrackerApp(App[int]):
         self.schedule: Any = None  # tui.jobs.schedule.InAppSchedule when enabled in settings
         self._stamps: dict[Any, tuple[int, int]] = {}
         self._files_loaded = False
+        self._calendar_requested = False
         self.up_color = ctx.settings.up_color
         self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
@@ -197,8 +197,10 @@ class ThemeTrackerApp(App[int]):
         self.load_files()
         self.query_one("#board-table").focus()
         if self._load_data:
-            self.load_board_data()
-            self.load_calendar()
+            # After the first frame: the store imports (pandas, sqlite-utils) would otherwise
+            # compete with it for the GIL. The calendar (exchange-calendars) follows the
+            # stored quotes, for the same reason.
+            self.call_after_refresh(self.load_board_data)
         if self._poll:
             self.set_interval(TICK_SECONDS, self.tick)
         self.set_interval(WATCH_SECONDS, self.watch_files)
@@ -332,8 +334,13 @@ class ThemeTrackerApp(App[int]):
     async def load_board_data(self) -> None:
         codes = self.project.listed_codes()
         benchmarks = list(dict.fromkeys([*BENCHMARKS, *(t.benchmark for t in self.project.themes)]))
-        inputs = await run_in_daemon_thread(partial(read_inputs, self.ctx.data_dir, codes, benchmarks))
-        self.post_message(BoardDataLoaded(inputs))
+        try:
+            inputs = await run_in_daemon_thread(partial(read_inputs, self.ctx.data_dir, codes, benchmarks))
+            self.post_message(BoardDataLoaded(inputs))
+        finally:
+            if not self._calendar_requested:
+                self._calendar_requested = True
+                self.load_calendar()
 
     @work(exclusive=True, group="calendar", exit_on_error=False)
     async def load_calendar(self) -> None:
@@ -535,14 +542,21 @@ class ThemeTrackerApp(App[int]):
         if opener is None:
             self.notify(self.labels("form.not_here"), severity="warning", timeout=3)
             return
-        opener(self)
+        self._open_form(opener)
+
+    def _open_form(self, opener: str) -> None:
+        from tui.ui.screens import forms
+
+        getattr(forms, opener)(self)
 
     def action_help(self) -> None:
+        from tui.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.labels.language))
 
-    def _open_from_palette(self, tab: str, opener: Callable[[Any], Any]) -> None:
+    def _open_from_palette(self, tab: str, opener: str) -> None:
         self.query_one(TabbedContent).active = tab
-        opener(self)
+        self._open_form(opener)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

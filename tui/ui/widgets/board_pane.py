@@ -164,7 +164,10 @@ class BoardPane(Vertical):
         return rows
 
     def _row(self, stock: Stock, position: int, rec: pd.Series | None) -> RowData:
-        import pandas as pd
+        # pandas only where there is a record: the first paint (names, no quotes yet) must not
+        # import it (about 0.3 s).
+        if rec is not None:
+            import pandas as pd
 
         def val(name: str) -> float | None:
             if rec is None:
@@ -193,7 +196,7 @@ class BoardPane(Vertical):
         elif stale and price is not None:
             flags.append(self.t("flag.stale"))
         as_of = rec["as_of"] if rec is not None else None
-        as_of_text = "—" if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).strftime("%y-%m-%d %H:%M")
+        as_of_text = "—" if rec is None or as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).strftime("%y-%m-%d %H:%M")
         style = self.sign_style(pct)
         dim = " dim" if (stale or sample) else ""
         flag_style = ""

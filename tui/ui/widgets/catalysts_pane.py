@@ -177,6 +177,7 @@ class CatalystsPane(Vertical):
         self._reaction_errors: dict[ReactionKey, str] = {}
         self._loading: ReactionKey | None = None
         self._wanted: tuple[ReactionKey, tuple] | None = None
+        self._shown = False
         self.shown_count = 0
         self.total_count = 0
         if labels.language != "zh":
@@ -326,6 +327,10 @@ class CatalystsPane(Vertical):
 
     def on_show(self) -> None:
         self._header_into_view()
+        if not self._shown:
+            self._shown = True
+            if self._loading is None:
+                self._start_next()
 
     def _cells(self, entry: TimelineEntry, countdown: str, width: int, zh: bool) -> list[object]:
         c = entry.catalyst
@@ -553,7 +558,9 @@ class CatalystsPane(Vertical):
         if self._loading == key:
             return
         self._wanted = (key, args)
-        if self._loading is None:
+        # Measuring starts once the pane has been shown: a hidden tab reads nothing at
+        # start-up, where its imports would slow the first paint.
+        if self._loading is None and self._shown:
             self._start_next()
 
     def _start_next(self) -> None:

@@ -23,7 +23,7 @@ so importing this module (at app start) costs only Textual.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -42,10 +42,11 @@ from tui.domain.codes import parse_code
 from tui.domain.models import Theme
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
-from tui.ui.widgets.price_chart import ChartSeries, PriceChart
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tui.ui.widgets.price_chart import PriceChart
 
 #: Trailing-return periods, in sessions.
 PERIODS: tuple[int, ...] = (1, 5, 20, 60)
@@ -305,7 +306,8 @@ class ThemeIndexPane(Vertical):
     ThemeIndexPane #ti-title { text-style: bold; }
     ThemeIndexPane #ti-data { color: $text-muted; }
     ThemeIndexPane #ti-data.-sample { color: $text-warning; }
-    ThemeIndexPane > PriceChart { height: 1fr; min-height: 8; }
+    ThemeIndexPane > #ti-chart-host { height: 1fr; min-height: 8; }
+    ThemeIndexPane #ti-chart { height: 1fr; }
     ThemeIndexPane #ti-returns { margin-top: 1; }
     ThemeIndexPane #ti-members { margin-top: 1; color: $text-muted; }
     ThemeIndexPane.-no-data #ti-returns { display: none; }
@@ -326,17 +328,46 @@ class ThemeIndexPane(Vertical):
         self._other_codes: list[str] = []
         self._request = 0
         self._key: tuple | None = None
+        #: The chart, mounted when the pane is first shown: its plotting library (and numpy)
+        #: stays off the app's first paint. Drawing asked for before that waits in _chart_op.
+        self.chart: PriceChart | None = None
+        self._chart_op: Callable[[PriceChart], None] | None = None
+        #: A load asked for before the pane was first shown: run on the first Show, so that
+        #: a hidden tab reads nothing at start-up (its imports would slow the first paint).
+        self._load_pending = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="ti-title")
         yield Static(id="ti-data")
-        yield PriceChart(id="ti-chart")
+        yield Vertical(id="ti-chart-host")
         yield Static(id="ti-returns")
         yield Static(id="ti-members")
 
     def on_mount(self) -> None:
         if self.shown_theme is None and self.message is None:
             self._show_message(self.t("index.no_theme"))
+
+    async def on_show(self) -> None:
+        if self.chart is not None:
+            return
+        from tui.ui.widgets.price_chart import PriceChart
+
+        chart = PriceChart(id="ti-chart")
+        await self.query_one("#ti-chart-host").mount(chart)
+        self.chart = chart
+        if self._chart_op is not None:
+            op, self._chart_op = self._chart_op, None
+            op(chart)
+        if self._load_pending:
+            self._load_pending = False
+            self._start_load()
+
+    def _on_chart(self, op: Callable[[PriceChart], None]) -> None:
+        """Apply ``op`` to the chart now, or when it is mounted (only the latest op is kept)."""
+        if self.chart is not None:
+            op(self.chart)
+        else:
+            self._chart_op = op
 
     # ------------------------------------------------------------------ public API
 
@@ -364,7 +395,7 @@ class ThemeIndexPane(Vertical):
             return
         self.message = None
         self.query_one("#ti-data", Static).update(self.t("index.loading"))
-        self._load(self._request, self.data_dir, codes, theme.benchmark)
+        self._start_load()
 
     def refresh_data(self) -> None:
         """Read the store again for the theme shown (after a quote or bar refresh); the
@@ -372,6 +403,13 @@ class ThemeIndexPane(Vertical):
         if self.shown_theme is None or self.data_dir is None or not self._codes:
             return
         self._request += 1
+        self._start_load()
+
+    def _start_load(self) -> None:
+        if self.chart is None:  # not shown yet
+            self._load_pending = True
+            return
+        assert self.shown_theme is not None and self.data_dir is not None
         self._load(self._request, self.data_dir, self._codes, self.shown_theme.benchmark)
 
     # ------------------------------------------------------------------ loading
@@ -419,7 +457,7 @@ class ThemeIndexPane(Vertical):
     def _show_message(self, text: str) -> None:
         self.message = text
         self.add_class("-no-data")
-        self.query_one(PriceChart).show_message(text)
+        self._on_chart(lambda chart: chart.show_message(text))
         self.query_one("#ti-data", Static).update("")
         self.query_one("#ti-data").remove_class("-sample")
         self.query_one("#ti-returns", Static).update("")
@@ -437,13 +475,16 @@ class ThemeIndexPane(Vertical):
         data = self.query_one("#ti-data", Static)
         data.update(self._data_text())
         data.set_class(view.is_sample, "-sample")
+        from tui.ui.widgets.price_chart import ChartSeries
+
         series = [ChartSeries(t("index.equal"), view.equal, "primary")]
         if view.cap is not None:
             series.append(ChartSeries(t("index.cap"), view.cap, "accent"))
         colors = {view.benchmark: "foreground-muted"}
         for code, values in view.benchmarks.items():
             series.append(ChartSeries(self._bench_name(code), values, colors.get(code, "secondary")))
-        self.query_one(PriceChart).show(view.dates, series)
+        dates = view.dates
+        self._on_chart(lambda chart: chart.show(dates, series))
         self.query_one("#ti-returns", Static).update(self._returns_text())
         self.query_one("#ti-members", Static).update(self._members_text())
 
