@@ -794,3 +794,41 @@ def test_add_stock_form_snapshot(snap_compare, files, tmp_path, monkeypatch, siz
         assert "six digits" in error_text(form)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _form_snapshot_app(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ctx = Context(watchlists=Path("watchlists"), catalysts=Path("catalysts.yaml"), data_dir=Path("data"), today_override=TODAY)
+    return make_app(ctx, today=TODAY, poll=False, load_data=False)
+
+
+@pytest.mark.parametrize(
+    ("tab", "row", "key", "kind"),
+    [
+        ("1", "300133", "e", EditStockForm),
+        ("1", "300133", "m", MoveStockForm),
+        ("1", "300133", "d", RemoveStockForm),
+        ("2", "annuoqi-restructuring", "e", CatalystForm),
+        ("2", "annuoqi-restructuring", "t", CatalystStatusForm),
+        ("3", None, "n", ReadingForm),
+    ],
+    ids=["edit_stock", "move_stock", "remove_stock", "edit_catalyst", "catalyst_status", "add_reading"],
+)
+def test_form_snapshots_80x24(snap_compare, files, tmp_path, monkeypatch, tab, row, key, kind):
+    """Each form as opened by its key on the highlighted row, at the smallest supported size."""
+    app = _form_snapshot_app(tmp_path, monkeypatch)
+    table_id = {"1": "#board-table", "2": "#catalysts-table"}.get(tab)
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(tab)
+        await settle(pilot)
+        if table_id and row:
+            table = app.query_one(table_id, DataTable)
+            table.move_cursor(row=table.get_row_index(row))
+            await pilot.pause()
+        await pilot.press(key)
+        await settle(pilot)
+        assert isinstance(app.screen, kind) and app.screen.ready
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
