@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +18,19 @@ BROKEN = ROOT / "tests" / "fixtures" / "broken"
 TODAY = date(2026, 11, 22)
 
 os.environ.setdefault("TQDM_DISABLE", "1")
+
+
+async def wait_for_startup(pilot, timeout: float = 30.0) -> None:
+    """Wait until the app has loaded its stored data and calendar (they load one after the
+    other, after the first paint), then for any other workers and pending messages."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while not getattr(app, "data_started", True):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the app did not finish loading its data within {timeout} s")
+        await pilot.pause(0.02)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 @pytest.fixture(autouse=True)

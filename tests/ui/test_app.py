@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from textual.widgets import DataTable, TabbedContent
 
-from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS
+from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
 from tests.ui.fakes import FakeSource
 from tui.context import Context
 from tui.settings import Settings
@@ -49,8 +49,7 @@ def cell(app, key: str, column: str) -> str:
 
 
 async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_startup(pilot)
 
 
 async def test_board_opens_with_the_sample_data_clearly_marked(shipped_ctx):

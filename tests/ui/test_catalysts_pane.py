@@ -14,7 +14,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input
 
-from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS
+from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS, wait_for_startup
 from tui.analytics import catalyst_reaction
 from tui.cli import main
 from tui.config.loader import load_project
@@ -62,8 +62,7 @@ def scope(app) -> str:
 
 
 async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_startup(pilot)
     await app.workers.wait_for_complete()
     await pilot.pause()
 

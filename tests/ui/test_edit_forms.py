@@ -16,7 +16,7 @@ import pytest
 from textual.widgets import Button, DataTable, Input, Select, TextArea
 from textual.worker import WorkerFailed
 
-from tests.conftest import CATALYSTS, TODAY, WATCHLISTS
+from tests.conftest import CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
 from tui.config.editing import EditResult
 from tui.context import Context
 from tui.ui.app import make_app
@@ -82,10 +82,19 @@ async def settle(pilot) -> None:
     """Wait for the workers (a refused edit is a failed worker: the form handles it)."""
     for _ in range(2):
         try:
-            await pilot.app.workers.wait_for_complete()
+            await wait_for_startup(pilot)
         except WorkerFailed:
             pass
         await pilot.pause()
+
+
+async def until(pilot, condition, timeout: float = 10.0) -> bool:
+    """Pause until `condition()` holds (a worker's result is applied by a later message)."""
+    for _ in range(int(timeout / 0.02)):
+        if condition():
+            return True
+        await pilot.pause(0.02)
+    return condition()
 
 
 async def open_form(pilot, form: EditForm) -> list[EditResult | None]:
@@ -211,12 +220,10 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
         await settle(pilot)
         assert form.query_one("#name", Input).value == ""  # not a full code yet
         await pilot.press("1")
-        await settle(pilot)
-        assert form.query_one("#name", Input).value == "海光信息"
+        assert await until(pilot, lambda: form.query_one("#name", Input).value == "海光信息")
         # Typing a different code replaces an auto-filled name …
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace", *"688256")
-        await settle(pilot)
-        assert form.query_one("#name", Input).value == "寒武纪"
+        assert await until(pilot, lambda: form.query_one("#name", Input).value == "寒武纪")
         # … but never a name the user typed.
         form.query_one("#name", Input).value = "寒武纪-U"
         await pilot.press("backspace", *"6")

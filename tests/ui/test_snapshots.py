@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS
+from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
 from tui.context import Context
 from tui.ui.app import make_app
 
@@ -24,8 +24,7 @@ def app_for(tmp_path: Path, watchlists: Path = WATCHLISTS, catalysts: Path = CAT
 
 
 async def loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_startup(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

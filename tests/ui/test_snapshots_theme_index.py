@@ -31,6 +31,11 @@ class Host(App[None]):
 
 
 async def _index_loaded(pilot) -> None:
+    pane = pilot.app.query_one(ThemeIndexPane)
+    for _ in range(500):  # the chart is mounted, and the load started, on the pane's first Show
+        if pane.chart is not None and pane.view is not None:
+            break
+        await pilot.pause(0.02)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

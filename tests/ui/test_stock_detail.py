@@ -13,7 +13,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Static
 
-from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS
+from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS, wait_for_startup
 from tui.config.loader import Project, load_project
 from tui.domain.models import Catalyst, Stock, Theme
 from tui.ui.i18n import Labels
@@ -98,8 +98,7 @@ def detail(
 
 
 async def loaded(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await wait_for_startup(pilot)
     await pilot.pause()
 
 

@@ -94,6 +94,11 @@ def compute_power() -> Theme:
 
 
 async def settled(pilot) -> None:
+    pane = pilot.app.query_one(ThemeIndexPane)
+    for _ in range(100):  # the chart is mounted, and a load started, on the pane's first Show
+        if pane.chart is not None:
+            break
+        await pilot.pause(0.02)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

@@ -146,6 +146,9 @@ class ThemeTrackerApp(App[int]):
         self._stamps: dict[Any, tuple[int, int]] = {}
         self._files_loaded = False
         self._calendar_requested = False
+        #: True once the start-up loads (stored quotes, then the calendar) have finished,
+        #: whether they succeeded or not; always True when the app loads no data.
+        self.data_started = not load_data
         self.up_color = ctx.settings.up_color
         self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
@@ -344,8 +347,15 @@ class ThemeTrackerApp(App[int]):
 
     @work(exclusive=True, group="calendar", exit_on_error=False)
     async def load_calendar(self) -> None:
-        calendar = await run_in_daemon_thread(partial(make_calendar, self.ctx.data_dir, self.today))
-        self.post_message(CalendarLoaded(calendar))
+        try:
+            calendar = await run_in_daemon_thread(partial(make_calendar, self.ctx.data_dir, self.today))
+            self.post_message(CalendarLoaded(calendar))
+        finally:
+            # Queued behind CalendarLoaded, so it runs once that has been handled.
+            self.call_later(self._startup_finished)
+
+    def _startup_finished(self) -> None:
+        self.data_started = True
 
     def start_refresh(self, *, manual: bool) -> bool:
         """Start a refresh unless one is running; never overlapping."""
