@@ -20,7 +20,7 @@ run: $(BIN)/.installed
 	$(BIN)/theme-tracker
 
 test: $(BIN)/.installed-test
-	TQDM_DISABLE=1 $(BIN)/python -m pytest -q
+	TQDM_DISABLE=1 $(BIN)/python -m pytest -q -n auto
 
 bench: $(BIN)/.installed
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
