@@ -29,6 +29,10 @@ def test_opening_the_app_does_not_import_akshare(tmp_path):
             ctx = Context(watchlists=Path(r"{WATCHLISTS}"), catalysts=Path(r"{CATALYSTS}"), data_dir=Path(r"{tmp_path / 'data'}"))
             app = make_app(ctx, today=date(2026, 11, 22))
             async with app.run_test(size=(120, 40)) as pilot:
+                for _ in range(1500):  # quotes, then the calendar, load after the first paint
+                    if app.data_started:
+                        break
+                    await pilot.pause(0.02)
                 await app.workers.wait_for_complete()
                 await pilot.pause()
                 assert app.inputs is not None and app.calendar is not None
@@ -69,8 +73,10 @@ def test_the_first_paint_imports_no_data_stack(tmp_path):
 
             app = Probe(ctx, today=date(2026, 11, 22))
             async with app.run_test(size=(120, 40)) as pilot:
-                await app.workers.wait_for_complete()
-                await pilot.pause()
+                for _ in range(1500):
+                    if app.data_started:
+                        break
+                    await pilot.pause(0.02)
                 assert app.inputs is not None
             print(json.dumps(seen))
 
