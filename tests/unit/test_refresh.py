@@ -268,3 +268,25 @@ def test_offline_with_real_adapter_fails_fast(store):
     assert set(summary.failures_by_kind()) == {FailureKind.NETWORK}
     assert elapsed < 5.0, elapsed
     assert len(fake.calls) <= 8
+
+
+def test_every_outcome_is_in_the_fetch_log_and_failures_are_reported(store):
+    """The log is written in batches; after the run it holds one entry per outcome."""
+    codes = [f"{300000 + i:06d}" for i in range(450)]  # more than one batch of quote outcomes
+    source = FakeSource({}, fail={("quote", "300007"): FailureKind.TIMEOUT})
+    summary = run_refresh(store, source, codes, today=TODAY, now=AFTER_CLOSE, history=False)
+    assert summary.fetched == 449 and summary.failed == 1
+    logged = store.conn.execute("SELECT count(*), sum(ok) FROM fetch_log WHERE kind = 'quote'").fetchone()
+    assert logged == (450, 449)
+    errors = store.last_fetch_errors()
+    assert [(e["kind"], e["code"]) for e in errors] == [("quote", "300007")]
+
+
+def test_an_unchanged_quote_is_told_from_a_new_one(store):
+    source = FakeSource({})
+    first = run_refresh(store, source, ["300133", "002602"], today=TODAY, now=AFTER_CLOSE, history=False)
+    assert first.fetched == 2
+    again = run_refresh(store, source, ["300133", "002602"], today=TODAY, now=AFTER_CLOSE, history=False)
+    assert again.fetched == 0 and again.unchanged == 2
+    moved = run_refresh(store, FakeSource({}, quote_price=10.5), ["300133", "002602"], today=TODAY, now=AFTER_CLOSE, history=False)
+    assert moved.fetched == 2 and moved.unchanged == 0

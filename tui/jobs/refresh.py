@@ -168,6 +168,7 @@ class _Run:
         self.offline_after = offline_after
         self.aborted = False
         self.summary = RefreshSummary()
+        self.pending_log: list[tuple] = []
 
     def record(self, outcome: TaskOutcome) -> None:
         self.summary.outcomes.append(outcome)
@@ -179,13 +180,27 @@ class _Run:
                 self.aborted = True
         elif outcome.status != "failed":
             self.streak = 0
-        log = getattr(self.store, "log_fetch", None)
-        if log is not None:
-            error = failure.message if failure is not None else None
-            log(outcome.kind if not outcome.adjust else f"{outcome.kind}:{outcome.adjust}",
-                outcome.code, outcome.status != "failed", error, datetime.now(SHANGHAI))
+        error = failure.message if failure is not None else None
+        self.pending_log.append((outcome.kind if not outcome.adjust else f"{outcome.kind}:{outcome.adjust}",
+                                 outcome.code, outcome.status != "failed", error, datetime.now(SHANGHAI)))
+        if len(self.pending_log) >= LOG_BATCH:
+            self.flush_log()
         if self.progress is not None:
             self.progress(self.done, self.total, outcome.label)
+
+    def flush_log(self) -> None:
+        """Write the buffered fetch-log entries in one transaction."""
+        entries, self.pending_log = self.pending_log, []
+        if not entries:
+            return
+        many = getattr(self.store, "log_fetches", None)
+        if many is not None:
+            many(entries)
+            return
+        one = getattr(self.store, "log_fetch", None)
+        if one is not None:
+            for entry in entries:
+                one(*entry)
 
     def skip(self, kind: str, code: str, adjust: str = "") -> None:
         failure = Failure(code, FailureKind.NETWORK, NOT_ATTEMPTED)
@@ -216,16 +231,20 @@ def run_refresh(
     codes = list(dict.fromkeys(codes))
     total = (len(codes) if quotes else 0) + ((1 + len(benchmarks) + 2 * len(codes)) if history else 0)
     run = _Run(store, source, progress, total, offline_after)
-    if quotes and codes:
-        _refresh_quotes(run, codes)
-    if history:
-        if run.aborted:
-            run.skip("trade_dates", "*")
-        else:
-            _refresh_trade_dates(run)
-        end = session_end(today, now)
-        tasks = _plan_history(run, codes, benchmarks, today, end, history_days)
-        _run_history(run, tasks, workers or int(getattr(source, "max_concurrent", 1)))
+    try:
+        if quotes and codes:
+            _refresh_quotes(run, codes)
+            run.flush_log()
+        if history:
+            if run.aborted:
+                run.skip("trade_dates", "*")
+            else:
+                _refresh_trade_dates(run)
+            end = session_end(today, now)
+            tasks = _plan_history(run, codes, benchmarks, today, end, history_days)
+            _run_history(run, tasks, workers or int(getattr(source, "max_concurrent", 1)))
+    finally:
+        run.flush_log()
     run.summary.aborted_offline = run.aborted
     run.summary.elapsed = time.monotonic() - started
     return run.summary
@@ -235,30 +254,42 @@ def _refresh_quotes(run: _Run, codes: list[str]) -> None:
     result: FetchResult = run.source.fetch_quotes(codes)
     run.summary.notes += result.notes
     frame = result.frame
-    previous = run.store.latest_quotes(codes)
+    previous = _rows_by_code(run.store.latest_quotes(codes))
     if not frame.empty:
         run.store.upsert_quotes(frame)
-    have = set(frame["code"]) if not frame.empty else set()
+    new = _rows_by_code(frame)
     for code in codes:
         failure = result.failure_for(code)
-        if code in have:
-            row = frame.loc[frame["code"] == code].iloc[0]
-            status = "unchanged" if _same_quote(previous, code, row) else "fetched"
+        if code in new:
+            status = "unchanged" if _same_quote(previous.get(code), new[code]) else "fetched"
             run.record(TaskOutcome("quote", code, status, rows=1))
         else:
             failure = failure or Failure(code, FailureKind.OTHER, "no quote returned")
             run.record(TaskOutcome("quote", code, "failed", failure=failure))
 
 
-def _same_quote(previous: pd.DataFrame | None, code: str, row: pd.Series) -> bool:
-    if previous is None or previous.empty or "code" not in previous.columns:
+#: Fetch-log entries are written in batches of this many (one transaction each).
+LOG_BATCH = 200
+
+#: The quote fields whose change makes a quote "fetched" rather than "unchanged".
+COMPARED_FIELDS = ("price", "volume", "amount", "suspended")
+
+
+def _rows_by_code(frame: pd.DataFrame | None) -> dict[str, dict[str, Any]]:
+    """The compared fields of each code's first row (one pass, not a lookup per code)."""
+    if frame is None or frame.empty or "code" not in frame.columns:
+        return {}
+    columns = [c for c in COMPARED_FIELDS if c in frame.columns]
+    first = frame.drop_duplicates("code", keep="first")
+    values = list(zip(*(first[c].tolist() for c in columns))) if columns else [()] * len(first)
+    return {str(code): dict(zip(columns, row)) for code, row in zip(first["code"].tolist(), values)}
+
+
+def _same_quote(old: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    if old is None:
         return False
-    old = previous.loc[previous["code"] == code]
-    if old.empty:
-        return False
-    old_row = old.iloc[0]
-    for column in ("price", "volume", "amount", "suspended"):
-        a, b = old_row.get(column), row.get(column)
+    for column in COMPARED_FIELDS:
+        a, b = old.get(column), new.get(column)
         if pd.isna(a) and pd.isna(b):
             continue
         if pd.isna(a) or pd.isna(b) or a != b:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import OrderedDict
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -416,21 +416,35 @@ class Store:
     ) -> None:
         """Record one fetch attempt (``kind`` e.g. "quotes", "bars"; ``code`` None for a
         whole-market fetch). Old entries are pruned now and then."""
-        if isinstance(error, BaseException):
-            error_class, message = type(error).__name__, str(error)
-        elif error is not None:
-            error_class, message = None, str(error)
-        else:
-            error_class = message = None
-        when = frames.time_texts(pd.Series([at]), 1, frames.now_iso())[0] if at else frames.now_iso()
+        self.log_fetches([(kind, code, ok, error, at)])
+
+    def log_fetches(
+        self, entries: Sequence[tuple[str, str | None, bool, BaseException | str | None, datetime | None]]
+    ) -> None:
+        """Record many fetch attempts ``(kind, code, ok, error, at)`` in one transaction (a
+        refresh of a thousand codes would otherwise commit a thousand times)."""
+        if not entries:
+            return
+        now = frames.now_iso()
+        times = frames.time_texts(pd.Series([e[4] for e in entries], dtype=object), len(entries), now)
+        rows = []
+        for (kind, code, ok, error, at), when in zip(entries, times):
+            if isinstance(error, BaseException):
+                error_class, message = type(error).__name__, str(error)
+            elif error is not None:
+                error_class, message = None, str(error)
+            else:
+                error_class = message = None
+            rows.append((kind, code, int(bool(ok)), error_class, message, when if at else now))
         with immediate(self.conn):
-            cur = self.conn.execute(
-                "INSERT INTO fetch_log (kind, code, ok, error_class, error_message, at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, code, int(bool(ok)), error_class, message, when),
+            before = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM fetch_log").fetchone()[0]
+            self.conn.executemany(
+                "INSERT INTO fetch_log (kind, code, ok, error_class, error_message, at) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
             )
-            if cur.lastrowid and cur.lastrowid % 500 == 0:
-                cutoff = (pd.Timestamp(when) - pd.Timedelta(days=FETCH_LOG_KEEP_DAYS)).isoformat(
+            if before // 500 != (before + len(rows)) // 500:  # prune now and then
+                latest = max(r[5] for r in rows)
+                cutoff = (pd.Timestamp(latest) - pd.Timedelta(days=FETCH_LOG_KEEP_DAYS)).isoformat(
                     timespec="milliseconds"
                 )
                 self.conn.execute("DELETE FROM fetch_log WHERE at < ?", (cutoff,))
