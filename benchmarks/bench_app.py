@@ -73,7 +73,10 @@ def warm_store(data_dir: Path, all_codes: list[str]) -> None:
 
 
 def run_app_once(watchlists: Path, catalysts: Path, data_dir: Path) -> tuple[float, float, float]:
-    env = {**os.environ, "THEME_TRACKER_DATA_DIR": str(data_dir), "THEME_TRACKER_CONFIG": str(data_dir / "none.toml"), "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "50", "PYTHONPATH": str(ROOT)}
+    # Bytecode caching on, as on a user's machine (this sandbox sets PYTHONDONTWRITEBYTECODE,
+    # which makes every start compile the project's modules again); a warm-up run writes them.
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**base, "THEME_TRACKER_DATA_DIR": str(data_dir), "THEME_TRACKER_CONFIG": str(data_dir / "none.toml"), "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "50", "PYTHONPATH": str(ROOT)}
     start = time.perf_counter()
     pid, fd = pty.fork()
     if pid == 0:
@@ -145,9 +148,10 @@ def main() -> None:
         t = time.perf_counter()
         warm_store(tmp_path / "data", all_codes)
         print(f"setup: {THEMES} themes x {PER_THEME} stocks, 60 sessions of bars, warm store in {time.perf_counter() - t:.1f} s")
+        run_app_once(tmp_path / "watchlists", tmp_path / "catalysts.yaml", tmp_path / "data")  # warm-up: .pyc files, OS cache
         results = [run_app_once(tmp_path / "watchlists", tmp_path / "catalysts.yaml", tmp_path / "data") for _ in range(RUNS)]
         paints, quotes, exits = zip(*results)
-        print(f"process start -> first painted board: median {statistics.median(paints):.3f} s (min {min(paints):.3f}, max {max(paints):.3f}) over {RUNS} runs; target < 0.6 s")
+        print(f"process start -> first painted board: median {statistics.median(paints):.3f} s (min {min(paints):.3f}, max {max(paints):.3f}) over {RUNS} runs after a warm-up; target < 0.6 s")
         print(f"process start -> stored quotes shown: median {statistics.median(quotes):.3f} s (min {min(quotes):.3f}, max {max(quotes):.3f})")
         print(f"q -> process exited: median {statistics.median(exits):.3f} s")
         bench_refresh_processing(tmp_path / "data", all_codes)

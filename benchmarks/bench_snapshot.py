@@ -31,16 +31,6 @@ N_SESSIONS = 250
 RUNS = 7
 LAST_DAY = "2026-02-27"
 
-# `snapshot` is registered by the lead in tui/commands/__init__.py; until then this shim adds it.
-_SHIM = (
-    "import sys, tui.commands as c\n"
-    "if 'tui.commands.snapshot' not in c.COMMAND_MODULES:\n"
-    "    c.COMMAND_MODULES = (*c.COMMAND_MODULES, 'tui.commands.snapshot')\n"
-    "from tui.cli import main\n"
-    "raise SystemExit(main(sys.argv[1:]))\n"
-)
-
-
 def codes() -> list[str]:
     """1,000 distinct valid codes across the boards (SH main, SZ main, ChiNext)."""
     base = (600000, 1, 300001)
@@ -96,9 +86,11 @@ def main() -> int:
             store.upsert_bars(synthetic_bars(all_codes, rng))
         print(f"setup: {len(all_codes)} stocks x {N_SESSIONS} sessions stored in {time.perf_counter() - t0:.2f} s")
 
-        env = {**os.environ, "THEME_TRACKER_TODAY": LAST_DAY, "TQDM_DISABLE": "1",
+        # Bytecode caching on, as on a user's machine (see bench_app.py); the warm-up writes it.
+        base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env = {**base, "THEME_TRACKER_TODAY": LAST_DAY, "TQDM_DISABLE": "1",
                "THEME_TRACKER_CONFIG": str(tmp_path / "settings.toml")}
-        cmd = [sys.executable, "-c", _SHIM, "--watchlists", str(watchlists), "--catalysts",
+        cmd = [sys.executable, "-m", "tui", "--watchlists", str(watchlists), "--catalysts",
                str(tmp_path / "catalysts.yaml"), "--data-dir", str(data), "snapshot", "--out", str(out)]
 
         cpu: list[float] = []
