@@ -201,21 +201,31 @@ class ThemeSummary:
         return asdict(self)
 
 
+def _flags(board: pd.DataFrame, column: str) -> np.ndarray:
+    return board[column].fillna(False).to_numpy(dtype=bool)
+
+
 def summarize_board(board: pd.DataFrame, *, benchmark: str | None = None, benchmark_pct: float | None = None) -> ThemeSummary:
-    """Header figures for a board frame (moves in %)."""
-    live = board.loc[~board["suspended"] & board["change_pct"].notna()]
-    moves = live["change_pct"].to_numpy(dtype="float64")
+    """Header figures for a board frame (moves in %). Plain numpy on the columns: the snapshot
+    summarises every theme, and pandas' per-call overhead would dominate."""
+    pct = pd.to_numeric(board["change_pct"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    suspended = _flags(board, "suspended")
+    live = ~suspended & ~np.isnan(pct)
+    moves = pct[live]
     mean = float(moves.mean()) if moves.size else None
     median = float(np.median(moves)) if moves.size else None
     leader = laggard = None
     leader_pct = laggard_pct = None
     if moves.size:
-        top = live.loc[live["change_pct"].idxmax()]
-        bottom = live.loc[live["change_pct"].idxmin()]
-        leader, leader_pct = f"{top['name']} {top['code']}", float(top["change_pct"])
-        laggard, laggard_pct = f"{bottom['name']} {bottom['code']}", float(bottom["change_pct"])
-    amounts = board["amount"].dropna()
+        rows = np.flatnonzero(live)
+        top, bottom = rows[int(np.argmax(moves))], rows[int(np.argmin(moves))]  # first of ties
+        names, codes = board["name"].to_numpy(dtype=object), board["code"].to_numpy(dtype=object)
+        leader, leader_pct = f"{names[top]} {codes[top]}", float(pct[top])
+        laggard, laggard_pct = f"{names[bottom]} {codes[bottom]}", float(pct[bottom])
+    amounts = pd.to_numeric(board["amount"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    amounts = amounts[~np.isnan(amounts)]
     as_of = board["as_of"].dropna()
+    flags = board["limit_flag"].to_numpy(dtype=object)
     return ThemeSummary(
         n=len(board),
         priced=int(board["price"].notna().sum()),
@@ -224,18 +234,18 @@ def summarize_board(board: pd.DataFrame, *, benchmark: str | None = None, benchm
         up=int((moves > 0).sum()),
         down=int((moves < 0).sum()),
         flat=int((moves == 0).sum()),
-        limit_up=int((board["limit_flag"] == "up").sum()),
-        limit_down=int((board["limit_flag"] == "down").sum()),
-        suspended=int(board["suspended"].sum()),
+        limit_up=int((flags == "up").sum()),
+        limit_down=int((flags == "down").sum()),
+        suspended=int(suspended.sum()),
         leader=leader,
         leader_pct=leader_pct,
         laggard=laggard,
         laggard_pct=laggard_pct,
-        amount=float(amounts.sum()) if len(amounts) else None,
+        amount=float(amounts.sum()) if amounts.size else None,
         benchmark=benchmark,
         benchmark_pct=benchmark_pct,
         excess_pct=(mean - benchmark_pct) if (mean is not None and benchmark_pct is not None) else None,
         as_of=as_of.max().isoformat() if len(as_of) else None,
-        stale=int(board["stale"].sum()),
-        sample=int(board["is_sample"].sum()),
+        stale=int(_flags(board, "stale").sum()),
+        sample=int(_flags(board, "is_sample").sum()),
     )
