@@ -338,6 +338,21 @@ async def test_reload_picks_up_an_edited_file(make_ctx, tmp_path: Path):
         assert cell(app, "300067", "price") == "4.72"
 
 
+async def test_a_file_change_seen_while_the_app_closes_is_ignored(make_ctx, tmp_path: Path):
+    """The file watcher can tick while the app tears its widgets down (e.g. just after a
+    save): it must not raise NoMatches out of a timer."""
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "b.yaml").write_text(SECOND_THEME, encoding="utf-8")
+    app = make_app(make_ctx(lists, CATALYSTS), today=TODAY, load_data=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        (lists / "b.yaml").write_text(SECOND_THEME + "# edited\n", encoding="utf-8")
+        await app.query_one("#sidebar").remove()  # as during teardown
+        app.watch_files()  # no exception
+        await pilot.pause()
+
+
 async def test_scope_toggle_shows_all_themes_catalysts(make_ctx, tmp_path: Path):
     lists = tmp_path / "lists"
     lists.mkdir()

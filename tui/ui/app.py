@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
@@ -473,7 +474,10 @@ class ThemeTrackerApp(App[int]):
         if stamps == self._stamps:
             return
         codes_before = self.project.listed_codes()
-        self.load_files()
+        try:
+            self.load_files()
+        except NoMatches:  # the app is closing and its widgets are gone: nothing to show
+            return
         if self._load_data and self.project.listed_codes() != codes_before:
             self.load_board_data()
 
@@ -486,7 +490,10 @@ class ThemeTrackerApp(App[int]):
         """Re-check the market state; start a quote poll when trading and one is due."""
         if self.calendar is None:
             return
-        self.update_status()
+        try:
+            self.update_status()
+        except NoMatches:  # the app is closing (see watch_files)
+            return
         if self.schedule is not None:  # the in-app schedule owns polling
             return
         state = self.calendar.market_state(self.now())
