@@ -20,6 +20,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tui.store import Store, frames  # noqa: E402
+from tui.store.store import BARS_PER_STATEMENT  # noqa: E402
 
 N_QUOTES = 5_600
 N_STOCKS = 1_000
@@ -97,11 +98,11 @@ def main() -> None:
         store.close()
 
         t0 = time.perf_counter()
-        batch = frames.bar_rows(bars, frames.now_iso())
-        rows = list(batch.rows)
-        print(f"bars frame -> rows conversion alone ({len(rows):,} rows): "
+        batch = frames.bar_batch(bars)
+        many, rest = batch.statement_params([1] * len(batch.sources), BARS_PER_STATEMENT)
+        print(f"bars frame -> statement parameters alone ({batch.n:,} rows): "
               f"{(time.perf_counter() - t0) * 1e3:.1f} ms")
-        del rows, batch
+        del many, rest, batch
 
         store = Store.open(Path(tmp) / "b", load_sample=False)
         t0 = time.perf_counter()

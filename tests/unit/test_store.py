@@ -354,3 +354,26 @@ def test_quote_without_as_of_reads_back_as_nat_with_the_contract_dtype(store):
     q = store.latest_quotes()
     assert q["as_of"].isna().all() and q["fetched_at"].notna().all()
     assert str(q["as_of"].dtype) == str(q["fetched_at"].dtype) == "datetime64[us, Asia/Shanghai]"
+
+
+def test_a_batch_spanning_many_statements_round_trips_exactly(store):
+    """More rows than one multi-row INSERT holds, two sources interleaved, NULL figures: every
+    bar reads back as written, and a second write of the same frame changes nothing."""
+    from tui.store.store import BARS_PER_STATEMENT
+
+    n = BARS_PER_STATEMENT * 2 + 7
+    dates = pd.bdate_range("2025-01-02", periods=n)
+    close = np.round(np.linspace(5, 15, n), 2)
+    frame = bars_frame(dates=[d.strftime("%Y-%m-%d") for d in dates], close=close.tolist())
+    frame["source"] = pd.array(["akshare:stock_zh_a_hist" if i % 3 else "akshare:stock_zh_a_hist_tx" for i in range(n)], dtype="str")
+    frame.loc[5, "amount"] = np.nan
+    assert store.upsert_bars(frame) == WriteResult(inserted=n)
+    back = store.bars("300133")
+    assert back["close"].tolist() == close.tolist()
+    assert back["source"].tolist() == frame["source"].tolist()
+    assert np.isnan(back["amount"].iloc[5]) and back["amount"].iloc[6] == 1e6
+    assert store.upsert_bars(frame) == WriteResult(unchanged=n)
+    moved = frame.copy()
+    moved.loc[n - 1, "close"] = 99.0
+    assert store.upsert_bars(moved) == WriteResult(updated=1, unchanged=n - 1)
+    assert store.bars("300133")["close"].iloc[-1] == 99.0

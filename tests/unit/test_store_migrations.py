@@ -73,3 +73,43 @@ def test_database_newer_than_the_code_is_refused(tmp_path):
     conn.close()
     with pytest.raises(SchemaTooNewError, match="newer"):
         Store.open(tmp_path)
+
+
+def test_v4_keeps_every_bar_with_its_source_and_the_series_fetch_time(tmp_path):
+    path = tmp_path / DB_FILENAME
+    conn = connect(path)
+    migrate(conn, target=3)
+    rows = [
+        ("300133", "qfq", "2026-03-02", 1.0, 2.0, 0.5, 1.5, 10.0, None, "akshare:stock_zh_a_hist", 0, "2026-03-02T16:00:00.000+08:00"),
+        ("300133", "qfq", "2026-03-03", 1.5, 2.5, 1.0, 2.0, 11.0, 5e6, "akshare:stock_zh_a_hist", 0, "2026-03-03T16:00:00.000+08:00"),
+        ("300133", "raw", "2026-03-03", 9.5, 9.9, 9.1, 9.8, 11.0, 5e6, "akshare:stock_zh_a_hist", 0, "2026-03-03T16:00:00.000+08:00"),
+        ("sh000300", "qfq", "2026-03-03", 3900.0, 3950.0, 3880.0, 3911.58, None, None, "sample:index.csv", 1, "2026-03-01T09:00:00.000+08:00"),
+    ]
+    with conn:
+        conn.execute("BEGIN")
+        conn.executemany(f"INSERT INTO bars VALUES ({', '.join('?' * 12)})", rows)
+    conn.close()
+
+    with Store.open(tmp_path) as store:
+        assert store.schema_version == LATEST_VERSION
+        assert "fetched_at" not in [r[1] for r in store.conn.execute("PRAGMA table_info(bars)")]
+        assert sorted(store.source_names().values()) == ["akshare:stock_zh_a_hist", "sample:index.csv"]
+        qfq = store.bars("300133")
+        assert qfq["close"].tolist() == [1.5, 2.0] and qfq["amount"].isna().tolist() == [True, False]
+        assert set(qfq["source"]) == {"akshare:stock_zh_a_hist"} and not qfq["is_sample"].any()
+        assert store.bars("300133", adjust="raw")["close"].tolist() == [9.8]
+        index = store.bars("sh000300")
+        assert index["source"].tolist() == ["sample:index.csv"] and index["is_sample"].all()
+        assert store.series_fetched_at("300133") == "2026-03-03T16:00:00.000+08:00"  # the latest row's
+        assert store.series_fetched_at("sh000300") == "2026-03-01T09:00:00.000+08:00"
+        # A new write stamps its series and reuses the known source id.
+        import pandas as pd
+
+        frame = pd.DataFrame({
+            "code": ["300133"], "date": [pd.Timestamp("2026-03-04")], "open": [2.0], "high": [2.2],
+            "low": [1.9], "close": [2.1], "volume": [12.0], "amount": [6e6], "adjust": ["qfq"],
+            "source": ["akshare:stock_zh_a_hist"], "is_sample": [False],
+        })
+        assert store.upsert_bars(frame).inserted == 1
+        assert len(store.source_names()) == 2
+        assert store.series_fetched_at("300133") > "2026-03-03T16:00:00.000+08:00"

@@ -9,7 +9,7 @@ distinct times.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
@@ -29,7 +29,7 @@ BAR_COLUMNS: tuple[str, ...] = (
 #: Column order of rows written to the bars table.
 BAR_STORE_COLUMNS: tuple[str, ...] = (
     "code", "adjust", "date", "open", "high", "low", "close", "volume", "amount",
-    "source", "is_sample", "fetched_at",
+    "source_id", "is_sample",
 )  # fmt: skip
 BAR_FLOATS: tuple[str, ...] = ("open", "high", "low", "close", "volume", "amount")
 
@@ -102,46 +102,68 @@ def time_texts(values: pd.Series | None, n: int, default: str | None) -> list[st
     return np.array(out, dtype=object)[codes].tolist()
 
 
-def _text_list(series: pd.Series) -> list[Any]:
-    """A text column as a list of str (None for missing), converting via the unique values."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = np.array([str(u) for u in uniques] + [None], dtype=object)
-    return texts[codes].tolist()
-
-
 @dataclass(frozen=True)
 class BarBatch:
-    """Bar rows ready for the upsert, produced lazily (building 250,000 tuples up front costs
-    ~0.1 s), with what the writer needs to count inserts: the row count and the distinct
-    (code, adjust) pairs."""
+    """Bars ready for the upsert: one row per bar in BAR_STORE_COLUMNS order, in an (n, 11)
+    object array whose ``source_id`` column still holds the index of the bar's source in
+    ``sources`` (the writer swaps in the ids the store gives those names), with what the writer
+    needs to count inserts and stamp the series: the distinct (code, adjust) pairs."""
 
-    rows: Iterable[tuple]
-    n: int
+    table: np.ndarray
+    sources: list[str]
     pairs: list[tuple[str, str]]
     skipped: int = 0
 
+    @property
+    def n(self) -> int:
+        return len(self.table)
 
-def bar_rows(df: pd.DataFrame, fetched_at: str) -> BarBatch:
-    """Rows for the ``bars`` upsert, in BAR_STORE_COLUMNS order.
+    def statement_params(self, source_ids: Sequence[int], per_statement: int) -> tuple[list[list[Any]], list[list[Any]]]:
+        """Parameters for a multi-row INSERT of ``per_statement`` rows (one flat list per
+        statement), and the rows left over, one list each. Binding many rows per statement
+        costs a third less than one statement per row."""
+        table = self.table
+        if len(self.sources) == 1:
+            table[:, SOURCE_COLUMN] = int(source_ids[0])
+        else:
+            ids = np.empty(len(source_ids), dtype=object)
+            ids[:] = [int(i) for i in source_ids]
+            table[:, SOURCE_COLUMN] = ids[table[:, SOURCE_COLUMN].astype(np.intp)]
+        full = len(table) // per_statement * per_statement
+        width = per_statement * table.shape[1]
+        return table[:full].reshape(-1, width).tolist(), table[full:].tolist()
+
+
+#: Position of source_id in BAR_STORE_COLUMNS.
+SOURCE_COLUMN = BAR_STORE_COLUMNS.index("source_id")
+
+
+def _object_column(values: np.ndarray | list[Any]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def bar_batch(df: pd.DataFrame) -> BarBatch:
+    """The ``bars`` upsert batch of a bars-contract frame.
 
     Rows without a close (a suspended day reported with NaN prices), a code, a date or a source
     are dropped (counted in ``skipped``): they carry no usable figure, and storing them could
     blank a good bar. Indices are not adjusted, so their bars are always keyed ``qfq`` whatever
-    the source said; reads do the same. ``fetched_at`` tells a finished bar from a partial one
-    fetched during its own session.
+    the source said; reads do the same. NaN figures are written as NULL.
     """
     missing = {"code", "date", "close", "adjust", "source"} - set(df.columns)
     if missing:
         raise ValueError(f"bars frame lacks column(s): {', '.join(sorted(missing))}")
     if df.empty:
-        return BarBatch([], 0, [], 0)
+        return BarBatch(np.empty((0, len(BAR_STORE_COLUMNS)), dtype=object), [], [], 0)
     closes = pd.to_numeric(df["close"], errors="coerce")
     keep = (closes.notna() & df["code"].notna() & df["date"].notna() & df["source"].notna()).to_numpy()
     skipped = int(len(df) - keep.sum())
     if skipped:
         df = df.loc[keep]
         if df.empty:
-            return BarBatch([], 0, [], skipped)
+            return BarBatch(np.empty((0, len(BAR_STORE_COLUMNS)), dtype=object), [], [], skipped)
     code_idx, code_uniques = pd.factorize(df["code"])
     code_texts = np.array([str(c) for c in code_uniques], dtype=object)
     adj_idx, adj_uniques = pd.factorize(df["adjust"])
@@ -158,13 +180,30 @@ def bar_rows(df: pd.DataFrame, fetched_at: str) -> BarBatch:
     pairs = sorted(
         (str(code_texts[k // len(adj_uniques)]), str(adj_uniques[k % len(adj_uniques)])) for k in pair_keys
     )
-    rows = zip(
-        code_texts[code_idx].tolist(), adjusts.tolist(), _date_texts(df["date"]),
-        _floats(df, "open"), _floats(df, "high"), _floats(df, "low"), _floats(df, "close"),
-        _floats(df, "volume"), _floats(df, "amount"), _text_list(df["source"]),
-        _bools(df, "is_sample").astype(int).tolist(), repeat(fetched_at),
-    )  # fmt: skip
-    return BarBatch(rows, len(df), pairs, skipped)
+    source_idx, source_uniques = pd.factorize(df["source"])
+    table = np.empty((len(df), len(BAR_STORE_COLUMNS)), dtype=object)
+    table[:, 0] = code_texts[code_idx]
+    table[:, 1] = _object_column(adjusts)
+    table[:, 2] = _object_column(_date_texts(df["date"]))
+    for j, name in enumerate(BAR_FLOATS, start=3):
+        table[:, j] = _object_column(_floats(df, name))
+    table[:, SOURCE_COLUMN] = _object_column(source_idx.tolist())
+    table[:, SOURCE_COLUMN + 1] = _object_column(_bools(df, "is_sample").astype(int).tolist())
+    return BarBatch(table, [str(u) for u in source_uniques], pairs, skipped)
+
+
+def bar_batch_from_rows(rows: Sequence[tuple]) -> BarBatch:
+    """A batch of rows already in BAR_STORE_COLUMNS order with the source *name* in place of
+    its id (the shipped sample, read with the csv module)."""
+    table = np.empty((len(rows), len(BAR_STORE_COLUMNS)), dtype=object)
+    if rows:
+        table[:] = rows
+    names = table[:, SOURCE_COLUMN].tolist()
+    sources = list(dict.fromkeys(names))
+    index = {name: i for i, name in enumerate(sources)}
+    table[:, SOURCE_COLUMN] = _object_column([index[name] for name in names])
+    pairs = sorted({(r[0], r[1]) for r in rows})
+    return BarBatch(table, sources, pairs)
 
 
 def quote_rows(df: pd.DataFrame, fetched_at: str) -> tuple[list[tuple], int]:
@@ -210,13 +249,22 @@ def _float_array(values: Sequence[Any]) -> np.ndarray:
 
 
 #: Columns selected for one code's bars (code and adjust are known constants).
-ONE_CODE_SELECT = "date, open, high, low, close, volume, amount, source, is_sample"
+ONE_CODE_SELECT = "date, open, high, low, close, volume, amount, source_id, is_sample"
 #: Columns selected for several codes' bars.
 MANY_CODES_SELECT = "code, adjust, " + ONE_CODE_SELECT
 
 
-def bars_frame(rows: Sequence[tuple], code: str | None = None, adjust: str | None = None) -> pd.DataFrame:
-    """A bars-contract frame.
+def source_texts(ids: Sequence[int], names: Mapping[int, str]) -> Any:
+    """Source ids as a pandas ``str`` array of their names (via the distinct ids)."""
+    codes, uniques = pd.factorize(np.asarray(ids, dtype=np.int64))
+    texts = pd.array([names.get(int(u), f"source#{int(u)}") for u in uniques], dtype="str")
+    return texts.take(codes)
+
+
+def bars_frame(
+    rows: Sequence[tuple], source_names: Mapping[int, str], code: str | None = None, adjust: str | None = None
+) -> pd.DataFrame:
+    """A bars-contract frame; ``source_names`` maps the stored source ids to their names.
 
     With ``code`` and ``adjust`` given, rows hold ONE_CODE_SELECT; otherwise MANY_CODES_SELECT.
     """
@@ -235,7 +283,7 @@ def bars_frame(rows: Sequence[tuple], code: str | None = None, adjust: str | Non
     for i, name in enumerate(BAR_FLOATS, start=1):
         data[name] = _float_array(cols[i])
     data["adjust"] = _str_array(adjusts)
-    data["source"] = _str_array(cols[7])
+    data["source"] = source_texts(cols[7], source_names)
     data["is_sample"] = np.array(cols[8], dtype=bool)
     return pd.DataFrame(data, copy=False)
 

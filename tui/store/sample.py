@@ -28,8 +28,9 @@ def _float(text: str) -> float | None:
     return float(text) if text else None
 
 
-def sample_bar_rows(fetched_at: str, directory: Path = SAMPLE_DATA_DIR) -> list[tuple]:
-    """Bar rows (store column order) for both sample files, marked ``is_sample=1``.
+def sample_bar_rows(directory: Path = SAMPLE_DATA_DIR) -> list[tuple]:
+    """Bar rows (store column order, with the source's name where its id goes) for both sample
+    files, marked ``is_sample=1``.
 
     Stock prices are forward-adjusted (qfq) by the upstream; index points are not adjusted and
     are keyed ``qfq`` like every index bar. The files carry no turnover, so ``amount`` is NULL.
@@ -46,7 +47,7 @@ def sample_bar_rows(fetched_at: str, directory: Path = SAMPLE_DATA_DIR) -> list[
                     (
                         code, "qfq", rec["date"], _float(rec["open"]), _float(rec["high"]),
                         _float(rec["low"]), float(rec["close"]), _float(rec["volume"]), None,
-                        source, 1, fetched_at,
+                        source, 1,
                     )
                 )  # fmt: skip
     return rows

@@ -67,30 +67,42 @@ _BAR_INSERT_COLS = frames.BAR_STORE_COLUMNS
 _BAR_OPTIONAL = ("open", "high", "low", "volume", "amount")
 
 
-def _keep_if_null(table: str, col: str) -> str:
+def _keep_if_null(col: str) -> str:
     """The new value, or the stored one when the new one is NULL and the source is the same
     (never mix one source's figures into another source's row)."""
     return (
-        f"CASE WHEN excluded.{col} IS NULL AND {table}.source = excluded.source "
-        f"THEN {table}.{col} ELSE excluded.{col} END"
+        f"CASE WHEN excluded.{col} IS NULL AND bars.source_id = excluded.source_id "
+        f"THEN bars.{col} ELSE excluded.{col} END"
     )
 
 
-_UPSERT_BARS = f"""
+#: Rows per multi-row INSERT: 90 rows x 11 columns stays under SQLite's historical limit of
+#: 999 parameters per statement, whatever SQLite the user's Python was built with.
+BARS_PER_STATEMENT = 999 // len(_BAR_INSERT_COLS)
+
+_BAR_ROW = f"({', '.join('?' * len(_BAR_INSERT_COLS))})"
+
+
+def _upsert_bars_sql(rows: int) -> str:
+    """The bars upsert for ``rows`` rows of values (a multi-row INSERT)."""
+    return f"""
 INSERT INTO bars ({", ".join(_BAR_INSERT_COLS)})
-VALUES ({", ".join("?" * len(_BAR_INSERT_COLS))})
+VALUES {", ".join([_BAR_ROW] * rows)}
 ON CONFLICT (code, adjust, date) DO UPDATE SET
-    {", ".join(f"{c} = {_keep_if_null('bars', c)}" for c in _BAR_OPTIONAL)},
+    {", ".join(f"{c} = {_keep_if_null(c)}" for c in _BAR_OPTIONAL)},
     close = excluded.close,
-    source = excluded.source,
-    is_sample = excluded.is_sample,
-    fetched_at = excluded.fetched_at
+    source_id = excluded.source_id,
+    is_sample = excluded.is_sample
 WHERE (excluded.is_sample = 0 OR bars.is_sample = 1)
   AND (bars.close IS NOT excluded.close
-       OR bars.source IS NOT excluded.source
+       OR bars.source_id IS NOT excluded.source_id
        OR bars.is_sample IS NOT excluded.is_sample
        OR {" OR ".join(f"(excluded.{c} IS NOT NULL AND bars.{c} IS NOT excluded.{c})" for c in _BAR_OPTIONAL)})
 """
+
+
+_UPSERT_BARS_MANY = _upsert_bars_sql(BARS_PER_STATEMENT)
+_UPSERT_BARS_ONE = _upsert_bars_sql(1)
 
 _ONE_CODE_SQL = f"SELECT {frames.ONE_CODE_SELECT} FROM bars WHERE code = ? AND adjust = ?"
 _MANY_CODES_SQL = (
@@ -253,9 +265,7 @@ class Store:
         with immediate(self.conn):
             if self.has_bars():  # another process got there first
                 return WriteResult()
-            rows = sample.sample_bar_rows(frames.now_iso())
-            pairs = sorted({(r[0], r[1]) for r in rows})
-            result = self._write_bar_rows(frames.BarBatch(rows, len(rows), pairs))
+            result = self._write_bar_batch(frames.bar_batch_from_rows(sample.sample_bar_rows()))
             self.set_meta("sample_as_of", sample.SAMPLE_AS_OF)
             self.set_meta("sample_provenance", sample.SAMPLE_PROVENANCE)
             self.set_meta("sample_sources", [f"sample:{sample.STOCKS_FILE}", f"sample:{sample.INDICES_FILE}"])
@@ -265,14 +275,15 @@ class Store:
 
     def upsert_bars(self, bars: pd.DataFrame) -> WriteResult:
         """Insert or update daily bars (bars contract); see the module docstring for the rules."""
-        batch = frames.bar_rows(bars, frames.now_iso())
+        batch = frames.bar_batch(bars)
         if not batch.n:
             return WriteResult(skipped=batch.skipped)
         with immediate(self.conn):
-            return self._write_bar_rows(batch)
+            return self._write_bar_batch(batch)
 
-    def _write_bar_rows(self, batch: frames.BarBatch) -> WriteResult:
-        """Upsert a prepared batch; the caller holds the write transaction.
+    def _write_bar_batch(self, batch: frames.BarBatch) -> WriteResult:
+        """Upsert a prepared batch and stamp its series' fetch time; the caller holds the write
+        transaction.
 
         Inserted rows are counted as the growth of the touched (code, adjust) ranges; updated
         ones as SQLite's change count minus those (an upsert whose WHERE fails is no change).
@@ -283,11 +294,43 @@ class Store:
         )
         keys = json.dumps(batch.pairs)
         before = self.conn.execute(count_sql, (keys,)).fetchone()[0]
+        source_ids = self._source_ids(batch.sources)
+        many, rest = batch.statement_params(source_ids, BARS_PER_STATEMENT)
         changes_before = self.conn.total_changes
-        self.conn.executemany(_UPSERT_BARS, batch.rows)
+        if many:
+            self.conn.executemany(_UPSERT_BARS_MANY, many)
+        if rest:
+            self.conn.executemany(_UPSERT_BARS_ONE, rest)
         changed = self.conn.total_changes - changes_before
         inserted = self.conn.execute(count_sql, (keys,)).fetchone()[0] - before
+        now = frames.now_iso()
+        self.conn.executemany(
+            "INSERT INTO bar_series (code, adjust, fetched_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (code, adjust) DO UPDATE SET fetched_at = excluded.fetched_at",
+            [(code, adjust, now) for code, adjust in batch.pairs],
+        )
         return WriteResult(inserted, changed - inserted, batch.n - changed, batch.skipped)
+
+    def _source_ids(self, names: Sequence[str]) -> list[int]:
+        """The ids of these source names, adding the new ones (inside a write transaction)."""
+        self.conn.executemany("INSERT OR IGNORE INTO sources (name) VALUES (?)", [(n,) for n in names])
+        ids = dict(self.conn.execute(
+            "SELECT name, id FROM sources WHERE name IN (SELECT value FROM json_each(?))", (json.dumps(list(names)),)
+        ).fetchall())
+        return [ids[n] for n in names]
+
+    def source_names(self) -> dict[int, str]:
+        """Every bar source the store knows, by id."""
+        return dict(self.conn.execute("SELECT id, name FROM sources").fetchall())
+
+    def series_fetched_at(self, code: str, adjust: str = "qfq") -> str | None:
+        """When a write last touched this stock's (or index's) stored bars (ISO text), or None."""
+        if frames.is_index_code(code):
+            adjust = "qfq"
+        row = self.conn.execute(
+            "SELECT fetched_at FROM bar_series WHERE code = ? AND adjust = ?", (code, adjust)
+        ).fetchone()
+        return row[0] if row else None
 
     def bars(
         self,
@@ -334,7 +377,7 @@ class Store:
             params.append(int(limit))
             rows = self.conn.execute(sql + " ORDER BY date DESC LIMIT ?", params).fetchall()
             rows.reverse()
-        return frames.bars_frame(rows, code, adjust)
+        return frames.bars_frame(rows, self.source_names(), code, adjust)
 
     def bars_for(
         self,
@@ -356,7 +399,7 @@ class Store:
             sql += " AND bars.date <= ?"
             params.append(_date_text(end))
         rows = self.conn.execute(sql + " ORDER BY bars.code, bars.date", params).fetchall()
-        return frames.bars_frame(rows)
+        return frames.bars_frame(rows, self.source_names())
 
     def last_bar_date(self, code: str, adjust: str = "qfq") -> date | None:
         """The date of the newest stored bar for ``code``, or None."""
@@ -513,7 +556,7 @@ class Store:
                 if not chunk:
                     continue
                 sql = (
-                    "SELECT code, date, close, amount, source, is_sample FROM bars"
+                    "SELECT code, date, close, amount, source_id, is_sample FROM bars"
                     f" WHERE adjust = ? AND code IN ({', '.join('?' * len(chunk))})"
                 )
                 params: list[Any] = [adj, *chunk]
@@ -531,7 +574,7 @@ class Store:
                 "date": pd.to_datetime(pd.Series(cols[1], dtype="str"), format="%Y-%m-%d").astype(frames.DATE_DTYPE),
                 "close": np.array(cols[2], dtype="float64"),
                 "amount": np.array(cols[3], dtype="float64"),
-                "source": pd.array(cols[4], dtype="str"),
+                "source": frames.source_texts(cols[4], self.source_names()),
                 "is_sample": np.array(cols[5], dtype=bool),
             }
         )
