@@ -9,6 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from textual.geometry import Region
 from textual.widgets import DataTable, TabbedContent
 
 from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
@@ -460,3 +461,91 @@ async def test_live_reload_within_two_seconds_and_last_valid_version_kept(make_c
         assert any(d.line == 9 and "not quoted" in d.message for d in app.project.errors)
         assert "300067" in row_keys(app.query_one("#board-table", DataTable))
         assert any("上一个有效版本" in str(n.title) for n in app._notifications)
+
+
+async def test_user_text_in_brackets_is_shown_as_written(make_ctx, tmp_path: Path):
+    """Names, segments and reasons are the user's words, never console markup."""
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "t.yaml").write_text(
+        "id: brackets\nname: 括号\nsegments: ['[a]段']\nstocks:\n"
+        "  - code: '300133'\n    name: '[b]华策'\n    segment: '[a]段'\n    reason: '[tbc] 待验证'\n",
+        encoding="utf-8",
+    )
+    app = make_app(make_ctx(lists), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        table = app.query_one("#board-table", DataTable)
+        rendered = "\n".join(strip.text for strip in table.render_lines(Region(0, 0, table.size.width, table.row_count + 1)))
+        assert "[b]华策" in rendered and "▌[a]段" in rendered and "[tbc] 待" in rendered
+
+
+MARKUP_LIKE_THEME = """\
+id: markup
+name: '[/] 主题 [b]'
+description: '[/]'
+segments: [{name: '[/]段', description: '[/i] 说明'}]
+stocks:
+  - code: '300133'
+    name: '[/]华策'
+    segment: '[/]段'
+    reason: '[/] 原因 [red]'
+    risks: ['[/] 风险']
+    tags: ['[/]']
+    notes: '[/] 笔记'
+indicators:
+  - id: ind
+    name: '[/] 指标'
+    unit: '%'
+    target: {value: 80, note: '[/]'}
+    readings:
+      - {date: 2025-06-30, value: 40, note: '[/] 读数'}
+"""
+MARKUP_LIKE_CATALYSTS = """\
+catalysts:
+  - id: c1
+    date: 2025-06-30
+    title: '[/] 催化 [bold'
+    kind: industry
+    themes: [markup]
+    stocks: ['300133']
+    outcome: '[/]'
+    claimed_reaction: '[/] 3日涨12%'
+"""
+
+
+async def test_text_that_looks_like_markup_never_breaks_a_screen(make_ctx, tmp_path: Path):
+    """Every user-written field may hold '[/]' or '[b': each tab, the detail screen and the
+    filters still draw it as written."""
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "m.yaml").write_text(MARKUP_LIKE_THEME, encoding="utf-8")
+    catalysts = tmp_path / "catalysts.yaml"
+    catalysts.write_text(MARKUP_LIKE_CATALYSTS, encoding="utf-8")
+    app = make_app(make_ctx(lists, catalysts), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.project.diagnostics
+        def drawn(table_id: str) -> str:
+            table = app.query_one(table_id, DataTable)
+            return "\n".join(strip.text for strip in table.render_lines(Region(0, 0, table.size.width, table.row_count + 1)))
+
+        assert "[/]华策" in drawn("#board-table") and "[/] 原因" in drawn("#board-table")
+        for keys in (["slash", "left_square_bracket", "slash"], ["escape"], ["2"], ["slash", "left_square_bracket"], ["escape"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.is_running
+        assert "[/] 催化 [bold" in drawn("#catalysts-table")
+        await pilot.press("3")
+        await pilot.pause()
+        assert "[/] 指标" in drawn("#indicators-table")
+        for key in ("4", "5", "1"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running
+        sidebar = app.query_one("#sidebar")
+        assert "[/] 主题 [b]" in "\n".join(strip.text for strip in sidebar.render_lines(Region(0, 0, sidebar.size.width, 3)))
+        app.query_one("#board-table").focus()
+        await pilot.press("enter")  # the stock's detail screen
+        await pilot.pause(0.5)
+        assert app.is_running and type(app.screen).__name__ == "StockDetailScreen"

@@ -72,6 +72,8 @@ EDIT_LABELS: dict[tuple[str, str], str] = {
 TICK_SECONDS = 5.0
 #: How often the YAML files are checked for changes made in an editor (seconds).
 WATCH_SECONDS = 1.0
+#: Refresh progress is shown at most this often (seconds).
+PROGRESS_EVERY_S = 0.25
 
 
 # ---------------------------------------------------------------------- blocking jobs
@@ -143,6 +145,7 @@ class ThemeTrackerApp(App[int]):
         self.refresh_count = 0
         self.last_summary: Any = None
         self._next_poll_at: float | None = None
+        self._progress_shown_at = 0.0
         self.schedule: Any = None  # tui.jobs.schedule.InAppSchedule when enabled in settings
         self._stamps: dict[Any, tuple[int, int]] = {}
         self._files_loaded = False
@@ -250,6 +253,7 @@ class ThemeTrackerApp(App[int]):
                 title=self.labels("reload.kept_last_valid"),
                 severity="warning",
                 timeout=8,
+                markup=False,
             )
         ids = [theme.id for theme in self.project.themes]
         current = self.selected_theme_id if self.selected_theme_id in ids else (ids[0] if ids else None)
@@ -266,6 +270,7 @@ class ThemeTrackerApp(App[int]):
                 title=self.labels("problems.loaded_with_errors"),
                 severity="error",
                 timeout=8,
+                markup=False,
             )
 
     @property
@@ -395,9 +400,9 @@ class ThemeTrackerApp(App[int]):
             self.refreshing = False
             self._schedule_next_poll()
             self.query_one(StatusLine).set(connection="offline", progress=None, last_error=message)
-            self.notify(message, title=self.labels("refresh.failed"), severity="error", timeout=8)
+            self.notify(message, title=self.labels("refresh.failed"), severity="error", timeout=8, markup=False)
         else:
-            self.notify(message, severity="error", timeout=8)
+            self.notify(message, severity="error", timeout=8, markup=False)
 
     # ------------------------------------------------------------------ message handlers
 
@@ -428,7 +433,7 @@ class ThemeTrackerApp(App[int]):
 
         async def on_close(_session: date) -> None:
             result = await run_in_daemon_thread(runner.close_job, name="theme-tracker-close-job")
-            self.notify(result, title=self.labels("schedule.close_done"), timeout=6)
+            self.notify(result, title=self.labels("schedule.close_done"), timeout=6, markup=False)
             self.load_board_data()
 
         self.schedule = InAppSchedule(on_quotes, on_close, interval=max(1, round(self.refresh_interval / 60)), calendar=self.calendar, clock=self.now)
@@ -439,7 +444,11 @@ class ThemeTrackerApp(App[int]):
             self.schedule.shutdown()
 
     def on_refresh_progressed(self, message: RefreshProgressed) -> None:
-        if self.refreshing:
+        # At most a few updates a second: a refresh of a long watchlist reports thousands of
+        # steps, and each repaint takes the GIL from the refresh thread.
+        now = time.monotonic()
+        if self.refreshing and (now - self._progress_shown_at >= PROGRESS_EVERY_S or message.done == message.total):
+            self._progress_shown_at = now
             self.query_one(StatusLine).set(progress=f"{message.done}/{message.total}")
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
@@ -458,7 +467,7 @@ class ThemeTrackerApp(App[int]):
             last_error=failed[0].removeprefix("failed: ") if failed else None,
         )
         if failed:
-            self.notify("\n".join(line.removeprefix("failed: ") for line in failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8)
+            self.notify("\n".join(line.removeprefix("failed: ") for line in failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8, markup=False)
         elif message.manual:
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()

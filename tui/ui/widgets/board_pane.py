@@ -25,6 +25,7 @@ from tui.config.loader import Project
 from tui.domain.models import LISTING_LABELS_ZH, Stock, Theme
 from tui.domain.timeline import next_catalyst_days
 from tui.domain.units import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_price
+from tui.ui.cell import Cell
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
@@ -207,21 +208,21 @@ class BoardPane(Vertical):
         elif sample or stale:
             flag_style = f"bold {self._color('warning')}"
         cells: dict[str, object] = {
-            "code": stock.code or "—",
-            "name": stock.name,
-            "segment": stock.segment or "",
-            "price": Text(fmt_price(price), style=(style + dim).strip(), justify="right"),
-            "change_pct": Text(fmt_pct(pct), style=(style + dim).strip(), justify="right"),
-            "change": Text(fmt_change(change), style=(style + dim).strip(), justify="right"),
-            "amount": Text(fmt_amount(val("amount")), justify="right"),
-            "turnover_rate": Text(fmt_pct(val("turnover_rate"), sign=False), justify="right"),
-            "market_cap": Text(fmt_amount(val("market_cap")), justify="right"),
-            "ret_5d": Text(fmt_frac(val("ret_5d")), style=self.sign_style(val("ret_5d")), justify="right"),
-            "ret_20d": Text(fmt_frac(val("ret_20d")), style=self.sign_style(val("ret_20d")), justify="right"),
-            "next": f"T-{days}" if days is not None else "",
-            "flags": Text(" ".join(flags), style=flag_style),
-            "as_of": Text(as_of_text, style="dim" if (stale or sample) else ""),
-            "reason": truncate(stock.reason, 30),
+            "code": Cell(stock.code or "—"),
+            "name": Cell(stock.name),
+            "segment": Cell(stock.segment or ""),
+            "price": Cell(fmt_price(price), (style + dim).strip(), "right"),
+            "change_pct": Cell(fmt_pct(pct), (style + dim).strip(), "right"),
+            "change": Cell(fmt_change(change), (style + dim).strip(), "right"),
+            "amount": Cell(fmt_amount(val("amount")), justify="right"),
+            "turnover_rate": Cell(fmt_pct(val("turnover_rate"), sign=False), justify="right"),
+            "market_cap": Cell(fmt_amount(val("market_cap")), justify="right"),
+            "ret_5d": Cell(fmt_frac(val("ret_5d")), self.sign_style(val("ret_5d")), "right"),
+            "ret_20d": Cell(fmt_frac(val("ret_20d")), self.sign_style(val("ret_20d")), "right"),
+            "next": Cell(f"T-{days}" if days is not None else ""),
+            "flags": Cell(" ".join(flags), flag_style),
+            "as_of": Cell(as_of_text, "dim" if (stale or sample) else ""),
+            "reason": Cell(truncate(stock.reason, 30)),
         }
         values: dict[str, object] = {
             "user": position,
@@ -276,10 +277,10 @@ class BoardPane(Vertical):
         seg = key[len(SEGMENT_KEY_PREFIX):]
         desc = next((s.description for s in self._theme.segments if s.name == seg), None) if self._theme else None
         count = sum(1 for r in self._rows.values() if (r.stock.segment or self.t("group.unsegmented")) == seg and self._matches(r))
-        cells: dict[str, object] = {k: "" for k in COLUMN_KEYS}
-        cells["code"] = Text(f"▌{seg}", style="bold")
-        cells["name"] = Text(f"({count})", style="bold dim")
-        cells["reason"] = Text(desc or "", style="dim")
+        cells: dict[str, object] = {k: Cell("") for k in COLUMN_KEYS}
+        cells["code"] = Cell(f"▌{seg}", "bold")
+        cells["name"] = Cell(f"({count})", "bold dim")
+        cells["reason"] = Cell(desc or "", "dim")
         return cells
 
     def _rebuild(self, order: list[str]) -> None:
@@ -327,8 +328,10 @@ class BoardPane(Vertical):
             arrow = " ↓" if descending else " ↑"
         shown = sum(1 for r in self._rows.values() if self._matches(r))
         filt = f" · {self.t('filter.label')}：{self.filter_text}" if self.filter_text else ""
+        hint = f"(s {self.t('sort.label')} · o {self.t('sort.reverse')} · / {self.t('filter.label')} · enter {self.t('bind.detail')})"
+        # The filter is the user's text: shown as typed, never read as markup.
         self.query_one("#board-sort", Static).update(
-            f"{self.t('sort.label')}：{mode}{arrow}{filt} · {shown}/{len(self._rows)}  [dim](s {self.t('sort.label')} · o {self.t('sort.reverse')} · / {self.t('filter.label')} · enter {self.t('bind.detail')})[/]"
+            Text.assemble(f"{self.t('sort.label')}：{mode}{arrow}{filt} · {shown}/{len(self._rows)}  ", (hint, "dim"))
         )
 
     # ------------------------------------------------------------------ header
@@ -506,6 +509,6 @@ class BoardPane(Vertical):
 
 
 def _cell_repr(cell: object) -> tuple[str, str]:
-    if isinstance(cell, Text):
+    if isinstance(cell, (Text, Cell)):
         return (cell.plain, str(cell.style))
     return (str(cell) if cell is not None else "", "")

@@ -36,6 +36,7 @@ from textual.worker import Worker, WorkerState
 from tui.config.loader import Project
 from tui.domain.models import IMPACT_LABELS_ZH, KIND_LABELS_ZH, STATUS_LABELS_ZH, Catalyst, Theme
 from tui.domain.timeline import Bucket, TimelineEntry, build_timeline, countdown_label
+from tui.ui.cell import plain_cells
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
@@ -286,11 +287,11 @@ class CatalystsPane(Vertical):
                 # "▌即将发生 │ 2026-12": the bucket in the date column, the month beside it
                 # (the date column is too narrow for both).
                 bucket = Text(f"▌{t('group.' + entry.bucket.value)}", style="bold")
-                table.add_row(bucket, Text(month, style="bold"), "", "", "", "", key=key)
+                table.add_row(*plain_cells(bucket, Text(month, style="bold"), "", "", "", ""), key=key)
             countdown, guessed = countdown_text(entry, self._today, calendar, lang=t.language)
             guessed_any |= guessed
             self._entries[entry.catalyst.id] = entry
-            table.add_row(*self._cells(entry, countdown, width, zh), key=entry.catalyst.id)
+            table.add_row(*plain_cells(*self._cells(entry, countdown, width, zh)), key=entry.catalyst.id)
 
         scope = t("filter.all_themes") if (self.all_themes or theme is None) else f"{t('filter.this_theme')}：{theme.name}"
         parts = [scope]

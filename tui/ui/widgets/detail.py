@@ -33,4 +33,4 @@ class DetailPanel(VerticalScroll, can_focus=False):
         self.scroll_home(animate=False)
 
     def clear(self, message: str = "") -> None:
-        self.query_one("#detail-body", Static).update(message)
+        self.query_one("#detail-body", Static).update(Text(message))

@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from tui.domain.indicators import STATUS_LABELS_EN, STATUS_LABELS_ZH, IndicatorAssessment, IndicatorStatus, assess
 from tui.domain.models import Theme
 from tui.domain.values import ValueKind
+from tui.ui.cell import plain_cells
 from tui.ui.formatting import progress_bar, sparkline, truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
@@ -74,13 +75,15 @@ class IndicatorsPane(Vertical):
             latest = a.latest.value.format(indicator.unit) if a.latest else "—"
             at_most = a.latest is not None and a.latest.value.kind is ValueKind.AT_MOST and not a.target_met
             table.add_row(
-                truncate(indicator.name, 20),
-                latest,
-                str(a.latest.date) if a.latest else "—",
-                truncate(indicator.target.describe(indicator.unit, indicator.good), 20) if indicator.target else "—",
-                progress_bar(a.progress, width=8, at_most=at_most),
-                Text(self.status_label(a.status), style=self._color(a.status)),
-                sparkline([r.value.point for r in indicator.readings][-10:]),
+                *plain_cells(
+                    truncate(indicator.name, 20),
+                    latest,
+                    str(a.latest.date) if a.latest else "—",
+                    truncate(indicator.target.describe(indicator.unit, indicator.good), 20) if indicator.target else "—",
+                    progress_bar(a.progress, width=8, at_most=at_most),
+                    Text(self.status_label(a.status), style=self._color(a.status)),
+                    sparkline([r.value.point for r in indicator.readings][-10:]),
+                ),
                 key=indicator.id,
             )
         if table.row_count:

@@ -174,7 +174,7 @@ class PriceChart(Vertical):
     def show_message(self, text: str) -> None:
         """Clear the chart and show ``text`` in its place (never an empty frame of axes)."""
         self._dates, self._series, self._markers = [], [], []
-        self.query_one("#chart-message", Static).update(text)
+        self.query_one("#chart-message", Static).update(Content(text))  # never markup: may be an error's text
         self.add_class("-empty")
         self.query_one(_Plot).clear()
 

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from tui.config.diagnostics import Diagnostic
+from tui.ui.cell import plain_cells
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
 
@@ -42,8 +43,10 @@ class ProblemsPane(Vertical):
         warn_color = self.app.theme_variables.get("warning", "") if self.is_attached else ""
         for i, d in enumerate(diagnostics):
             table.add_row(
-                Text(d.severity.value, style=err_color if d.is_error else warn_color),
-                f"{display_path(d.path)}:{d.line}:{d.col}",
-                Text(d.message),
+                *plain_cells(
+                    Text(d.severity.value, style=err_color if d.is_error else warn_color),
+                    f"{display_path(d.path)}:{d.line}:{d.col}",
+                    Text(d.message),
+                ),
                 key=f"p{i}",
             )

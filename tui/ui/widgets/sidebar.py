@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -20,7 +21,9 @@ class ThemeSidebar(OptionList):
         self.clear_options()
         for theme in themes:
             listed = sum(1 for s in theme.stocks if s.code)
-            self.add_option(Option(f"{theme.name}\n[dim]{theme.id} · {listed}/{len(theme.stocks)}[/]", id=theme.id))
+            # The theme's name is the user's text: shown as written, never read as markup.
+            prompt = Content.assemble(theme.name, "\n", (f"{theme.id} · {listed}/{len(theme.stocks)}", "dim"))
+            self.add_option(Option(prompt, id=theme.id))
         if current is not None:
             try:
                 self.highlighted = self.get_option_index(current)

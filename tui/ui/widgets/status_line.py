@@ -31,11 +31,18 @@ class StatusLine(Static):
         super().__init__(**kw)
         self.t = labels
         self.state = StatusState()
+        self._shown: Text | None = None
 
     def set(self, **changes: object) -> None:
         for key, value in changes.items():
             setattr(self.state, key, value)
-        self.update(self.render_state())
+        text = self.render_state()
+        if text == self._shown:
+            return
+        self._shown = text
+        # One line whose size never changes: repaint it without laying out the screen again
+        # (a refresh reports progress hundreds of times).
+        self.update(text, layout=False)
 
     def render_state(self) -> Text:
         t, s = self.t, self.state

@@ -473,7 +473,7 @@ class ThemeIndexPane(Vertical):
         self.remove_class("-no-data")
         t = self.t
         data = self.query_one("#ti-data", Static)
-        data.update(self._data_text())
+        data.update(Content(self._data_text()))  # source names are data, not markup
         data.set_class(view.is_sample, "-sample")
         from tui.ui.widgets.price_chart import ChartSeries
 

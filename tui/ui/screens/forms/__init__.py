@@ -75,6 +75,7 @@ def reload_after_edit(app: Any, result: EditResult) -> None:
         title=t("form.saved") if result.changed else t("form.no_change"),
         severity="warning" if result.warnings else "information",
         timeout=6 if result.warnings else 3,
+        markup=False,  # the message quotes the user's values
     )
 
 
@@ -100,7 +101,7 @@ def _theme_path(app: Any, theme: Theme) -> Path | None:
     try:
         return find_theme_file(app.ctx.watchlists, theme.id)
     except EditError as exc:
-        app.notify(str(exc), severity="error", timeout=6)
+        app.notify(str(exc), severity="error", timeout=6, markup=False)
         return None
 
 
