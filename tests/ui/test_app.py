@@ -546,6 +546,12 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(make_ctx, tmp_p
         sidebar = app.query_one("#sidebar")
         assert "[/] 主题 [b]" in "\n".join(strip.text for strip in sidebar.render_lines(Region(0, 0, sidebar.size.width, 3)))
         app.query_one("#board-table").focus()
+        for key in ("e", "m"):  # the edit and move forms list segments and themes by name
+            await pilot.press(key)
+            await pilot.pause(0.3)
+            assert app.is_running and type(app.screen).__name__.endswith("Form"), type(app.screen).__name__
+            await pilot.press("escape")
+            await pilot.pause()
         await pilot.press("enter")  # the stock's detail screen
         await pilot.pause(0.5)
         assert app.is_running and type(app.screen).__name__ == "StockDetailScreen"

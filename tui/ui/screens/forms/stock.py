@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import on
+from textual.content import Content
 from textual.app import ComposeResult
 from textual.widgets import Button, Input, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
@@ -58,9 +59,10 @@ class _StockFields(EditForm):
     def segment_widget(self, current: str | None) -> Any:
         names = self.theme.segment_names()
         if names:
-            options = [(n, n) for n in names]
+            # Segment and theme names are the user's text: prompts as Content, never markup.
+            options = [(Content(n), n) for n in names]
             if current and current not in names:  # a segment the loader only warned about
-                options.append((current, current))
+                options.append((Content(current), current))
             return Select(options, prompt=self.t("form.no_segment"), value=current or Select.NULL, id="segment", compact=True)
         return Input(current or "", placeholder=self.t("form.segment_free"), id="segment", compact=True)
 
@@ -246,7 +248,7 @@ class MoveStockForm(EditForm):
         self.theme_paths = {k: Path(v) for k, v in theme_paths.items()}
 
     def compose_fields(self) -> ComposeResult:
-        options = [(f"{t.name}{paren(self.t, t.id)}", t.id) for t in self.themes.values()]
+        options = [(Content(f"{t.name}{paren(self.t, t.id)}"), t.id) for t in self.themes.values()]
         yield self.row("form.to_theme", Select(options, value=self.theme.id, allow_blank=False, id="to-theme", compact=True))
         yield self.row("form.segment", Select(self._segment_options(self.theme.id), prompt=self.t("form.no_segment"), value=self._default_segment(self.theme.id), id="segment", compact=True))
 
@@ -254,7 +256,7 @@ class MoveStockForm(EditForm):
         names = self.themes[theme_id].segment_names()
         if not names and self.stock.segment:
             names = [self.stock.segment]  # a theme without declared segments accepts any
-        return [(n, n) for n in names]
+        return [(Content(n), n) for n in names]
 
     def _default_segment(self, theme_id: str) -> Any:
         names = [v for _, v in self._segment_options(theme_id)]
