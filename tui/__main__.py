@@ -1,6 +1,6 @@
 """`python -m tui` runs the same CLI as the `theme-tracker` console script."""
 
-from tui.cli import main
+from tui.cli import run
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -14,11 +14,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from tui.errors import ThemeTrackerError
 from tui.store.connection import immediate
+
+if TYPE_CHECKING:  # imported when a migration runs: opening an up-to-date store never needs it
+    from sqlite_utils import Database
 
 
 class SchemaTooNewError(ThemeTrackerError):
@@ -225,6 +227,10 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
             f"{LATEST_VERSION}: upgrade theme-tracker or use another --data-dir"
         )
     applied: list[int] = []
+    if current == target:
+        return applied
+    from sqlite_utils import Database  # ~30 ms to import (it imports pandas' neighbours): only now
+
     db = Database(conn, execute_plugins=False)
     for migration in MIGRATIONS:
         if migration.version > target:
