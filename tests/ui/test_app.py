@@ -555,3 +555,14 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(make_ctx, tmp_p
         await pilot.press("enter")  # the stock's detail screen
         await pilot.pause(0.5)
         assert app.is_running and type(app.screen).__name__ == "StockDetailScreen"
+
+
+async def test_the_collector_is_tuned_while_the_app_runs_and_restored_after(shipped_ctx):
+    import gc
+
+    before = gc.get_threshold()
+    app = make_app(shipped_ctx, today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[2] > before[2]
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == before
