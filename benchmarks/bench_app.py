@@ -197,14 +197,20 @@ def bench_refresh_processing(data_dir: Path, all_codes: list[str]) -> None:
     print(f"build one 1,000-row board: {t_one * 1000:.0f} ms")
 
 
+def bench_project(directory: Path) -> list[str]:
+    """`watchlists/`, `catalysts.yaml` and a warm store `data/` under `directory`; the codes."""
+    all_codes = codes()
+    write_watchlists(directory / "watchlists", all_codes)
+    (directory / "catalysts.yaml").write_text("catalysts: []\n", encoding="utf-8")
+    warm_store(directory / "data", all_codes)
+    return all_codes
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        all_codes = codes()
-        write_watchlists(tmp_path / "watchlists", all_codes)
-        (tmp_path / "catalysts.yaml").write_text("catalysts: []\n", encoding="utf-8")
         t = time.perf_counter()
-        warm_store(tmp_path / "data", all_codes)
+        all_codes = bench_project(tmp_path)
         print(f"setup: {THEMES} themes x {PER_THEME} stocks, 60 sessions of bars, warm store in {time.perf_counter() - t:.1f} s")
         run_app_once(tmp_path / "watchlists", tmp_path / "catalysts.yaml", tmp_path / "data")  # warm-up: .pyc files, OS cache
         run_floor_once(tmp_path / "data")

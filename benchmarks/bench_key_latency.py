@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_app import codes, warm_store, write_watchlists  # noqa: E402
+from bench_app import bench_project  # noqa: E402
+
 from tests.ui.fakes import quote_frame  # noqa: E402
 from tui.context import Context  # noqa: E402
 from tui.sources.base import FetchResult  # noqa: E402
@@ -155,10 +156,7 @@ def _summary(values: list[float]) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp_dir:
         tmp = Path(tmp_dir)
-        all_codes = codes()
-        write_watchlists(tmp / "watchlists", all_codes)
-        (tmp / "catalysts.yaml").write_text("catalysts: []\n", encoding="utf-8")
-        warm_store(tmp / "data", all_codes)
+        all_codes = bench_project(tmp)
         idle, busy, busy_s, quiet_s, fetched = asyncio.run(measure(tmp, all_codes, set(all_codes[:N_STOCKS])))
     print(f"manual refresh (quotes of 1,000 stocks + 2 histories of {N_STOCKS:,}, synthetic source): {quiet_s:.1f} s alone, {busy_s:.1f} s while keys are pressed; {fetched:,} fetches stored")
     print(f"key press -> handler done, idle: {_summary([h for h, _ in idle])}; during the refresh: {_summary([h for h, _ in busy])} over {len(busy)} presses; target < 100 ms")

@@ -241,7 +241,7 @@ def _read_events(doc: YamlDocument, events: Iterable[Any]) -> None:
     after the first such problem the rest of the file is only checked, not converted.
     """
     path_of = doc.path
-    value_pos, key_pos, raw_scalars = doc.value_pos, doc.key_pos, doc.raw_scalars
+    value_pos, raw_scalars = doc.value_pos, doc.raw_scalars
     # One frame per open collection: [container, its path, is_mapping, pending key or index].
     stack: list[list[Any]] = []
     depth = nodes = documents = 0

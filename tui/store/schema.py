@@ -229,7 +229,8 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
     applied: list[int] = []
     if current == target:
         return applied
-    from sqlite_utils import Database  # ~30 ms to import (it imports pandas' neighbours): only now
+    # sqlite-utils costs ~30 ms to import: only when there is a migration to run.
+    from sqlite_utils import Database
 
     db = Database(conn, execute_plugins=False)
     for migration in MIGRATIONS:

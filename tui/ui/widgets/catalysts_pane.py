@@ -34,7 +34,13 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.config.loader import Project
-from tui.domain.models import IMPACT_LABELS_ZH, KIND_LABELS_ZH, STATUS_LABELS_ZH, Catalyst, Theme
+from tui.domain.models import (
+    IMPACT_LABELS_ZH,
+    KIND_LABELS_ZH,
+    STATUS_LABELS_ZH,
+    Catalyst,
+    Theme,
+)
 from tui.domain.timeline import Bucket, TimelineEntry, build_timeline, countdown_label
 from tui.ui.cell import plain_cells
 from tui.ui.formatting import truncate

@@ -10,7 +10,13 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable
 
-from tui.domain.indicators import STATUS_LABELS_EN, STATUS_LABELS_ZH, IndicatorAssessment, IndicatorStatus, assess
+from tui.domain.indicators import (
+    STATUS_LABELS_EN,
+    STATUS_LABELS_ZH,
+    IndicatorAssessment,
+    IndicatorStatus,
+    assess,
+)
 from tui.domain.models import Theme
 from tui.domain.values import ValueKind
 from tui.ui.cell import plain_cells

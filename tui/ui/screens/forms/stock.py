@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from textual import on
-from textual.content import Content
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.widgets import Button, Input, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
