@@ -377,3 +377,17 @@ def test_a_batch_spanning_many_statements_round_trips_exactly(store):
     moved.loc[n - 1, "close"] = 99.0
     assert store.upsert_bars(moved) == WriteResult(updated=1, unchanged=n - 1)
     assert store.bars("300133")["close"].iloc[-1] == 99.0
+
+
+def test_a_prepared_batch_gives_the_same_parameters_every_time():
+    from tui.store import frames
+
+    frame = bars_frame(dates=("2026-03-02", "2026-03-03", "2026-03-04"), close=(1.0, 2.0, 3.0))
+    frame["source"] = pd.array(["a", "b", "a"], dtype="str")
+    batch = frames.bar_batch(frame)
+    assert batch.sources == ["a", "b"]
+    first = batch.statement_params([7, 9], 2)
+    assert batch.statement_params([7, 9], 2) == first
+    many, rest = first
+    source = frames.SOURCE_COLUMN
+    assert [many[0][source], many[0][len(frames.BAR_STORE_COLUMNS) + source], rest[0][source]] == [7, 9, 7]
