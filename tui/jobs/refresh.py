@@ -10,6 +10,12 @@ Failures never touch stored data: only successful frames are written. Offline it
 after `offline_after` network failures in a row the remaining tasks are not attempted and are
 reported as "network unreachable". The store is used only from the calling thread; fetches
 run in a few daemon threads (the source caps concurrent requests).
+
+The run is bounded as a whole by a `Budget` (tui.sources.budget; default 90 s for up to 100
+stocks), handed to the source too (`use_budget`), so per-call deadlines are cut to what is
+left. When the budget is used up or cancelled (SIGINT/SIGTERM through tui.jobs.interrupt) the
+job stops waiting at once: what was fetched is stored, the rest is reported as not attempted,
+and the summary says why.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from typing import Any
 import pandas as pd
 
 from tui.sources.base import Failure, FailureKind, FetchResult, MarketSource
+from tui.sources.budget import Budget, default_budget_seconds
 from tui.sources.calls import parallel_map
 from tui.sources.classify import one_line
 from tui.sources.normalize import SHANGHAI
@@ -67,6 +74,12 @@ class RefreshSummary:
     notes: list[str] = field(default_factory=list)
     aborted_offline: bool = False
     elapsed: float = 0.0
+    #: Why the run stopped before the end ("refresh budget of 90 s used up", "interrupted by
+    #: SIGTERM"); '' when it ran to the end.
+    stopped: str = ""
+    #: Providers whose breaker opened ("Eastmoney timed out 3 times in a row: ...").
+    breakers: list[str] = field(default_factory=list)
+    budget: float | None = None
 
     def _count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -82,6 +95,10 @@ class RefreshSummary:
     @property
     def failed(self) -> int:
         return self._count("failed")
+
+    @property
+    def not_attempted(self) -> int:
+        return sum(1 for o in self.outcomes if o.status == "failed" and o.failure is not None and not o.failure.attempted)
 
     @property
     def ok(self) -> bool:
@@ -158,10 +175,13 @@ class _Run:
     """State of one refresh run (kept off the public function for readability)."""
 
     def __init__(self, store: Any, source: MarketSource, progress: ProgressCallback | None,
-                 total: int, offline_after: int) -> None:
+                 total: int, offline_after: int, budget: Budget,
+                 on_outcome: Callable[[TaskOutcome], None] | None = None) -> None:  # fmt: skip
         self.store = store
         self.source = source
         self.progress = progress
+        self.budget = budget
+        self.on_outcome = on_outcome
         self.total = total
         self.done = 0
         self.streak = 0
@@ -185,6 +205,8 @@ class _Run:
                                  outcome.code, outcome.status != "failed", error, datetime.now(SHANGHAI)))
         if len(self.pending_log) >= LOG_BATCH:
             self.flush_log()
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
         if self.progress is not None:
             self.progress(self.done, self.total, outcome.label)
 
@@ -202,8 +224,17 @@ class _Run:
             for entry in entries:
                 one(*entry)
 
+    @property
+    def halted(self) -> bool:
+        """Start nothing more: offline, or the budget is used up or cancelled."""
+        return self.aborted or self.budget.stopped
+
     def skip(self, kind: str, code: str, adjust: str = "") -> None:
-        failure = Failure(code, FailureKind.NETWORK, NOT_ATTEMPTED)
+        if self.budget.stopped:
+            error = self.budget.error()
+            failure = Failure(code, error.kind, error.message, attempted=False)
+        else:
+            failure = Failure(code, FailureKind.NETWORK, NOT_ATTEMPTED, attempted=False)
         self.record(TaskOutcome(kind, code, "failed", adjust, failure=failure))
 
 
@@ -221,22 +252,35 @@ def run_refresh(
     now: datetime | None = None,
     offline_after: int = 3,
     workers: int | None = None,
+    budget: Budget | float | None = None,
+    on_outcome: Callable[[TaskOutcome], None] | None = None,
 ) -> RefreshSummary:
     """Refresh quotes and daily history of `codes`, the benchmarks and the trade calendar.
 
-    `progress(done, total, label)` is called after each task. Returns a RefreshSummary with
-    fetched / unchanged / failed counts and the failures grouped by class.
+    `progress(done, total, label)` and `on_outcome(outcome)` are called after each task.
+    `budget` bounds the whole run: a Budget (shared with the caller, who may cancel it), a
+    number of seconds, or None for the default (`default_budget_seconds(len(codes))`). Returns
+    a RefreshSummary with fetched / unchanged / failed counts and the failures grouped by class.
     """
     started = time.monotonic()
     codes = list(dict.fromkeys(codes))
+    if not isinstance(budget, Budget):
+        budget = Budget(default_budget_seconds(len(codes)) if budget is None else float(budget))
+    use_budget = getattr(source, "use_budget", None)
+    if callable(use_budget):
+        use_budget(budget)
     total = (len(codes) if quotes else 0) + ((1 + len(benchmarks) + 2 * len(codes)) if history else 0)
-    run = _Run(store, source, progress, total, offline_after)
+    run = _Run(store, source, progress, total, offline_after, budget, on_outcome)
     try:
         if quotes and codes:
-            _refresh_quotes(run, codes)
+            if run.halted:
+                for code in codes:
+                    run.skip("quote", code)
+            else:
+                _refresh_quotes(run, codes)
             run.flush_log()
         if history:
-            if run.aborted:
+            if run.halted:
                 run.skip("trade_dates", "*")
             else:
                 _refresh_trade_dates(run)
@@ -246,6 +290,10 @@ def run_refresh(
     finally:
         run.flush_log()
     run.summary.aborted_offline = run.aborted
+    run.summary.stopped = budget.reason
+    run.summary.budget = budget.seconds
+    notes = getattr(source, "breaker_notes", None)
+    run.summary.breakers = list(notes()) if callable(notes) else []
     run.summary.elapsed = time.monotonic() - started
     return run.summary
 
@@ -355,9 +403,9 @@ def _fetch(source: MarketSource, task: _Task, start: date | None = None) -> Fetc
 
 def _run_history(run: _Run, tasks: list[_Task], workers: int) -> None:
     stop = threading.Event()
-    if run.aborted:
+    if run.halted:
         stop.set()
-    for _, task, outcome in parallel_map(lambda t: _fetch(run.source, t), tasks, workers, stop):
+    for _, task, outcome in parallel_map(lambda t: _fetch(run.source, t), tasks, workers, stop, run.budget):
         adjust = "" if task.kind == "index" else task.adjust
         if outcome is None:
             run.skip(task.kind, task.code, adjust)
@@ -367,7 +415,7 @@ def _run_history(run: _Run, tasks: list[_Task], workers: int) -> None:
             run.record(TaskOutcome(task.kind, task.code, "failed", adjust, failure=failure))
         else:
             _store_bars(run, task, outcome)
-        if run.aborted:
+        if run.halted:
             stop.set()
 
 
@@ -387,6 +435,9 @@ def _store_bars(run: _Run, task: _Task, result: FetchResult) -> None:
     if task.overlap is not None and not frame.empty:
         at = frame.loc[frame["date"] == pd.Timestamp(task.overlap)]
         moved = not at.empty and not math.isnan(task.overlap_close) and abs(float(at["close"].iloc[0]) - task.overlap_close) > QFQ_TOLERANCE
+        if moved and run.budget.stopped:
+            run.skip(task.kind, task.code, adjust)
+            return
         if moved:
             full = _fetch(run.source, task, task.full_start)
             if full.failures:
@@ -403,8 +454,19 @@ def _store_bars(run: _Run, task: _Task, result: FetchResult) -> None:
     run.record(TaskOutcome(task.kind, task.code, status, adjust, rows=written, note=note))
 
 
-def format_summary(summary: RefreshSummary, *, verbose: bool = False) -> list[str]:
-    """Lines for the CLI: totals, then one line per failure class (every failure if verbose)."""
+def format_outcome(outcome: TaskOutcome) -> str:
+    """One line for a failed outcome: 'quote 300133: timed out after 10 s [stock_bid_ask_em → …]'."""
+    failure = outcome.failure
+    if failure is None:
+        return f"{outcome.label}: {outcome.status}"
+    call = f" [{failure.call}]" if failure.call else ""
+    return f"{outcome.label}: {failure.message}{call}"
+
+
+def format_summary(summary: RefreshSummary, *, verbose: bool = False, listed: bool = False) -> list[str]:
+    """Lines for the CLI: totals, why the run stopped early if it did, then one line per
+    failure class (every failure if verbose; `listed`: the attempted ones were already printed
+    one by one as they happened, so only the not-attempted list is repeated)."""
     lines = [
         f"refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, "
         f"{summary.failed} failed ({summary.elapsed:.1f} s)"
@@ -415,16 +477,29 @@ def format_summary(summary: RefreshSummary, *, verbose: bool = False) -> list[st
         counts[("fetched", "unchanged", "failed").index(outcome.status)] += 1
     for kind, (f, u, x) in kinds.items():
         lines.append(f"  {kind}: {f} fetched, {u} unchanged, {x} failed")
-    if summary.aborted_offline:
+    skipped_total = summary.not_attempted
+    if summary.stopped:
+        lines.append(f"stopped: {summary.stopped}; {skipped_total} fetch(es) not attempted; "
+                     "what was fetched is stored, stored data was kept")  # fmt: skip
+    elif summary.aborted_offline:
         lines.append("network unreachable: stopped early; stored data was kept")
+    elif any(o.failure is not None and not o.failure.attempted and o.failure.kind is FailureKind.TIMEOUT
+             for o in summary.outcomes):  # fmt: skip
+        lines.append(f"source stalled: {skipped_total} fetch(es) not attempted, every provider that "
+                     "serves them timed out repeatedly; stored data was kept")  # fmt: skip
+    for text in summary.breakers:
+        lines.append(f"breaker: {text}")
     for kind, outcomes in summary.failures_by_kind().items():
-        skipped = [o for o in outcomes if o.failure is not None and o.failure.message == NOT_ATTEMPTED]
+        skipped = [o for o in outcomes if o.failure is not None and not o.failure.attempted]
         tried = [o for o in outcomes if o not in skipped and o.failure is not None]
         per_kind: dict[str, int] = {}
         for o in outcomes:
             per_kind[o.kind] = per_kind.get(o.kind, 0) + 1
         breakdown = ", ".join(f"{k} {n}" for k, n in per_kind.items())
-        message = tried[0].failure.message if tried else kind.value
+        if tried and skipped:
+            breakdown += f"; {len(skipped)} not attempted"
+        shown = tried[0] if tried else outcomes[0]
+        message = shown.failure.message if shown.failure is not None else kind.value
         example = ""
         if tried:
             first = tried[0]
@@ -432,9 +507,8 @@ def format_summary(summary: RefreshSummary, *, verbose: bool = False) -> list[st
             example = f"; e.g. {first.label}{call}"
         lines.append(f"failed: {message} ({len(outcomes)}: {breakdown}){example}")
         if verbose:
-            for outcome in tried:
-                call = f" [{outcome.failure.call}]" if outcome.failure.call else ""
-                lines.append(f"  {outcome.label}: {outcome.failure.message}{call}")
+            if not listed:
+                lines.extend(f"  {format_outcome(o)}" for o in tried)
             if skipped:
                 lines.append(f"  not attempted ({len(skipped)}): " + ", ".join(o.label for o in skipped))
     for note in summary.notes:

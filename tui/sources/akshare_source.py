@@ -3,14 +3,18 @@
 akshare is imported only inside `AkshareSource._ak()` (≈ 1 s and 100 MB; the app and its tests
 run without it), with TQDM_DISABLE=1 set first and the `requests` default timeout installed.
 
-Fallback chains (reference §6):
-* quotes, short lists: `stock_bid_ask_em` per code (1 request each) → Tencent
+Fallback chains (reference §6); each kind has a fallback on another provider, and a provider
+whose breaker is open (tui.sources.breakers) is skipped at once:
+* quotes, short lists: Eastmoney `stock_bid_ask_em` per code (1 request each) → Tencent
   `stock_zh_a_hist_tx` (last daily bars) per failed code; Hong Kong: `stock_hk_hist` last bars.
-* quotes, lists longer than `big_list`: `stock_zh_a_spot_em` (≈ 57 requests, ≈ 1 min) → Sina
-  `stock_zh_a_spot`; Hong Kong: `stock_hk_spot_em`.
-* daily bars: `stock_zh_a_hist` (with `timeout=`) → `stock_zh_a_hist_tx`; Hong Kong `stock_hk_hist`.
-* indices (sh000300, sz399006): `stock_zh_index_daily_em` → `index_zh_a_hist`.
-* trade dates: `tool_trade_date_hist_sina` → akshare's bundled calendar (offline, to 2026-12-31).
+* quotes, lists longer than `big_list`: Eastmoney `stock_zh_a_spot_em` (≈ 57 requests, ≈ 1 min)
+  → Sina `stock_zh_a_spot`; Hong Kong: `stock_hk_spot_em`.
+* daily bars: Eastmoney `stock_zh_a_hist` (with `timeout=`) → Tencent `stock_zh_a_hist_tx`;
+  Hong Kong `stock_hk_hist`.
+* indices (sh000300, sz399006): Eastmoney `stock_zh_index_daily_em` → Tencent
+  `stock_zh_index_daily_tx` → Eastmoney `index_zh_a_hist`.
+* trade dates: Sina `tool_trade_date_hist_sina` → akshare's bundled calendar (offline, to
+  2026-12-31).
 """
 
 from __future__ import annotations
@@ -30,9 +34,11 @@ import pandas as pd
 from tui.domain.codes import CodeError, SecurityCode, parse_code
 from tui.sources.base import (
     ALL_CODES, Adjust, Failure, FailureKind, FetchResult, SourceError, empty_bars,
-    finish_bars, finish_quotes,
+    finish_bars, finish_quotes, not_attempted_message,
 )
-from tui.sources.calls import Gate, NetworkBreaker, RetryPolicy, call_with_retries, parallel_map
+from tui.sources.breakers import Breakers
+from tui.sources.budget import Budget
+from tui.sources.calls import Gate, RetryPolicy, call_with_retries, parallel_map
 from tui.sources.classify import one_line, provider_of
 from tui.sources.normalize import (
     SHANGHAI, bars_from_frame, quote_from_bars, quote_from_bid_ask, quotes_from_spot,
@@ -70,8 +76,12 @@ class AkshareSource:
     """MarketSource over akshare. Thread-safe; one instance can serve the app and the CLI.
 
     `timeout` bounds each per-code call ("timed out after 10 s"); `bulk_timeout` the
-    whole-market snapshots, which page through ~57 requests with sleeps. `loader` returns the
-    akshare module (tests inject a fake one); `sleep` and `clock` are injectable too.
+    whole-market snapshots, which page through ~57 requests with sleeps. `breakers` holds one
+    breaker per provider; `budget` bounds the whole run (see `use_budget`). Every call goes
+    through `_call`, so a fetch added here gets deadlines, retries, the concurrency cap, its
+    provider's breaker and the run's budget. `loader` returns the akshare module (tests inject
+    a fake one); `sleep` (default: the budget's, which a cancel interrupts) and `clock` are
+    injectable too. Build one instance per run: breakers and budget are per instance.
     """
 
     name = "akshare"
@@ -85,9 +95,10 @@ class AkshareSource:
         min_interval: float = 0.0,
         big_list: int = 200,
         retry: RetryPolicy | None = None,
-        breaker: NetworkBreaker | None = None,
+        breakers: Breakers | None = None,
+        budget: Budget | None = None,
         loader: Callable[[], ModuleType] | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.timeout = float(timeout)
@@ -95,7 +106,8 @@ class AkshareSource:
         self.max_concurrent = max(1, int(max_concurrent))
         self.big_list = big_list
         self.retry = retry or RetryPolicy()
-        self.breaker = breaker or NetworkBreaker()
+        self.breakers = breakers or Breakers()
+        self.budget = budget or Budget()
         self.gate = Gate(self.max_concurrent, min_interval)
         self._loader = loader or import_akshare
         self._sleep = sleep
@@ -115,8 +127,18 @@ class AkshareSource:
                 self._module = self._loader()
             return self._module
 
+    def use_budget(self, budget: Budget) -> None:
+        """Bound every later call by `budget` (the refresh job hands over its own)."""
+        self.budget = budget
+
+    def breaker_notes(self) -> list[str]:
+        """One line per provider whose breaker opened (for the run's summary)."""
+        return self.breakers.notes()
+
     def _call(self, function: str, *args: Any, bulk: bool = False, per_code: bool = True, **kwargs: Any) -> Any:
-        """Call `akshare.<function>` under the deadline/retry/gate/breaker; raise SourceError."""
+        """Call `akshare.<function>` under the deadline/retry/gate, its provider's breaker and
+        the run's budget; raise SourceError."""
+        self.budget.check()
         try:
             ak = self._ak()
         except ImportError as exc:
@@ -127,8 +149,8 @@ class AkshareSource:
         return call_with_retries(
             fn, *args,
             deadline=self.bulk_timeout if bulk else self.timeout,
-            policy=self.retry, gate=self.gate, breaker=self.breaker,
-            provider=provider_of(function), per_code=per_code, sleep=self._sleep, **kwargs,
+            policy=self.retry, gate=self.gate, breaker=self.breakers.get(provider_of(function)),
+            budget=self.budget, provider=provider_of(function), per_code=per_code, sleep=self._sleep, **kwargs,
         )
 
     def _now(self) -> datetime:
@@ -154,7 +176,23 @@ class AkshareSource:
 
     @staticmethod
     def _failure(code: str, error: SourceError, call: str) -> Failure:
-        return Failure(code, error.kind, error.message, call, one_line(error.detail, 300))
+        return Failure(code, error.kind, error.message, call, one_line(error.detail, 300), error.attempted)
+
+    def _chain_failure(self, code: str, tried: list[str], errors: list[SourceError]) -> Failure:
+        """The failure of a fallback chain: the first error a provider actually gave, or, when
+        no call was made (breakers open, budget used up), one "not attempted" failure."""
+        call = " → ".join(tried)
+        answered = [e for e in errors if e.attempted]
+        if answered:
+            first = answered[0]
+            detail = "; ".join(f"{f}: {e.message}" for f, e in zip(tried, errors))
+            return Failure(code, first.kind, first.message, call, one_line(f"{detail} | {first.detail}", 400))
+        if self.budget.stopped:
+            error = self.budget.error()
+            return Failure(code, error.kind, error.message, call, "", False)
+        kind = errors[0].kind
+        detail = "; ".join(e.message.removeprefix("not attempted: ") for e in errors)
+        return Failure(code, kind, not_attempted_message(kind), call, one_line(detail, 400), False)
 
     # -- quotes -----------------------------------------------------------------------------
 
@@ -194,8 +232,12 @@ class AkshareSource:
     def _quotes_one_by_one(self, codes: list[str], fetched_at: datetime) -> tuple[list[dict[str, object]], list[Failure]]:
         rows: list[dict[str, object]] = []
         failures: list[Failure] = []
-        for _, code, outcome in parallel_map(lambda c: self._quote_one(c, fetched_at), codes, self.max_concurrent):
-            if isinstance(outcome, Failure):
+        quotes = parallel_map(lambda c: self._quote_one(c, fetched_at), codes, self.max_concurrent, budget=self.budget)
+        for _, code, outcome in quotes:
+            if outcome is None:  # skipped: the run stopped
+                error = self.budget.error()
+                failures.append(Failure(code, error.kind, error.message, "", "", False))
+            elif isinstance(outcome, Failure):
                 failures.append(outcome)
             elif isinstance(outcome, dict):
                 rows.append(outcome)
@@ -215,15 +257,13 @@ class AkshareSource:
             items = validate_bid_ask(self._call("stock_bid_ask_em", symbol=code))
             return quote_from_bid_ask(code, items, fetched_at)
         except SourceError as primary:
-            if primary.kind is FailureKind.UNKNOWN_CODE:
+            if primary.kind is FailureKind.UNKNOWN_CODE and primary.attempted:
                 return self._failure(code, primary, "stock_bid_ask_em")
             try:
                 bars = self._recent_bars(sec, "stock_zh_a_hist_tx")
                 return quote_from_bars(code, bars, fetched_at, "stock_zh_a_hist_tx")
             except SourceError as fallback:
-                failure = self._failure(code, primary, "stock_bid_ask_em → stock_zh_a_hist_tx")
-                detail = f"{failure.detail}; fallback: {fallback.message}"
-                return Failure(code, primary.kind, primary.message, failure.call, one_line(detail, 400))
+                return self._chain_failure(code, ["stock_bid_ask_em", "stock_zh_a_hist_tx"], [primary, fallback])
 
     def _recent_bars(self, sec: SecurityCode, function: str) -> pd.DataFrame:
         """The last ~2 weeks of raw daily bars, for a quote built from bars."""
@@ -237,18 +277,17 @@ class AkshareSource:
     def _quotes_from_snapshots(
         self, codes: list[str], chain: tuple[str, ...], fetched_at: datetime
     ) -> tuple[list[dict[str, object]], list[Failure], int]:
-        first: SourceError | None = None
+        errors: list[SourceError] = []
         for function in chain:
             try:
                 frame = validate_frame(self._call(function, bulk=True, per_code=False), function)
                 rows, missing, dup = quotes_from_spot(frame, codes, fetched_at, function)
             except SourceError as error:
-                first = first or error
+                errors.append(error)
                 continue
             lost = [Failure(c, FailureKind.UNKNOWN_CODE, "unknown code", function, "not in the snapshot") for c in missing]
             return rows, lost, dup
-        assert first is not None
-        return [], [self._failure(c, first, " → ".join(chain)) for c in codes], 0
+        return [], [self._chain_failure(c, list(chain), errors) for c in codes], 0
 
     # -- bars -------------------------------------------------------------------------------
 
@@ -287,16 +326,18 @@ class AkshareSource:
 
     def _bars_chain(self, code: str, chain: tuple[str, ...], fetch: Callable[[str], tuple[pd.DataFrame, list[str]]],
                     start: date, end: date, *, stop_on_unknown: bool = True) -> FetchResult:
-        first: SourceError | None = None
+        errors: list[SourceError] = []
         tried: list[str] = []
         for function in chain:
             tried.append(function)
             try:
                 frame, notes = fetch(function)
             except SourceError as error:
-                first = first or error
+                errors.append(error)
+                if not error.attempted and self.budget.stopped:
+                    break
                 # An empty short range is normal (no session yet); don't spend a fallback on it.
-                if (error.kind is FailureKind.UNKNOWN_CODE and stop_on_unknown) or (
+                if (error.kind is FailureKind.UNKNOWN_CODE and stop_on_unknown and error.attempted) or (
                     error.kind is FailureKind.EMPTY and (end - start).days < 7
                 ):
                     break
@@ -304,11 +345,11 @@ class AkshareSource:
             bars, dropped = finish_bars(frame)
             if dropped:
                 notes.append(f"{code}: dropped {dropped} duplicate bar(s)")
-            if first is not None:
-                notes.append(f"{code}: {tried[0]} failed ({first.message}); used {function}")
+            answered = [(f, e) for f, e in zip(tried, errors) if e.attempted]
+            if answered:  # calls refused by an open breaker are summed up by its own note
+                notes.append(f"{code}: {answered[0][0]} failed ({answered[0][1].message}); used {function}")
             return FetchResult(bars, [], f"akshare:{function}", notes, dropped)
-        assert first is not None
-        return FetchResult(empty_bars(), [self._failure(code, first, " → ".join(tried))], self.name)
+        return FetchResult(empty_bars(), [self._chain_failure(code, tried, errors)], self.name)
 
     def fetch_index_bars(self, symbol: str, start: date, end: date) -> FetchResult:
         """Daily bars of an index given with its market prefix (sh000300), adjust "raw"."""
@@ -318,7 +359,9 @@ class AkshareSource:
             return FetchResult(empty_bars(), [failure], self.name)
 
         def fetch(function: str) -> tuple[pd.DataFrame, list[str]]:
-            if function == "stock_zh_index_daily_em":
+            if function in ("stock_zh_index_daily_em", "stock_zh_index_daily_tx"):
+                # Tencent: one request per calendar year of the range (plus none for the probe
+                # when start_date is given), prefixed symbol, YYYYMMDD dates.
                 raw = self._call(function, symbol=symbol, start_date=_ymd(start), end_date=_ymd(end))
             else:
                 raw = self._call(function, symbol=match.group(2), period="daily",
@@ -326,9 +369,12 @@ class AkshareSource:
             frame = validate_frame(raw, function)
             return bars_from_frame(frame, function, code=symbol, adjust="raw", start=start, end=end)
 
-        # index_zh_a_hist tries other markets for a code the first endpoint does not know.
-        return self._bars_chain(symbol, ("stock_zh_index_daily_em", "index_zh_a_hist"), fetch, start, end,
-                                stop_on_unknown=False)
+        # Tencent knows sh/sz indices only; index_zh_a_hist (Eastmoney again) tries other
+        # markets for a code the first endpoint does not know.
+        chain = ("stock_zh_index_daily_em", "stock_zh_index_daily_tx", "index_zh_a_hist")
+        if match.group(1) not in ("sh", "sz"):
+            chain = ("stock_zh_index_daily_em", "index_zh_a_hist")
+        return self._bars_chain(symbol, chain, fetch, start, end, stop_on_unknown=False)
 
     # -- calendar ---------------------------------------------------------------------------
 
@@ -339,6 +385,8 @@ class AkshareSource:
             return FetchResult(trade_dates_frame(frame["trade_date"]), [], "akshare:tool_trade_date_hist_sina")
         except SourceError as error:
             primary = error
+        if self.budget.cancelled:
+            return FetchResult(trade_dates_frame([]), [self._failure(ALL_CODES, primary, "tool_trade_date_hist_sina")], self.name)
         try:
             # akshare/file_fold/calendar.json, read without network.
             get_calendar = self._ak().futures.cons.get_calendar

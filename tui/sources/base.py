@@ -60,7 +60,8 @@ class Failure:
     """One code (or call) that could not be fetched.
 
     `message` is the one line to show ("timed out after 10 s", "source changed its columns:
-    missing 最新价"); `detail` the upstream exception text, for logs.
+    missing 最新价"); `detail` the upstream exception text, for logs. `attempted` is False when
+    no request was sent (every provider's breaker open, the run's budget used up, cancelled).
     """
 
     code: str
@@ -68,6 +69,7 @@ class Failure:
     message: str
     call: str = ""
     detail: str = ""
+    attempted: bool = True
 
     def line(self) -> str:
         where = f" [{self.call}]" if self.call else ""
@@ -75,13 +77,31 @@ class Failure:
 
 
 class SourceError(Exception):
-    """An upstream problem already classified; raised inside sources, caught at their edge."""
+    """An upstream problem already classified; raised inside sources, caught at their edge.
 
-    def __init__(self, kind: FailureKind, message: str | None = None, detail: str = "") -> None:
+    `attempted=False`: the call was refused before any request (open breaker, budget, cancel).
+    """
+
+    def __init__(self, kind: FailureKind, message: str | None = None, detail: str = "", *,
+                 attempted: bool = True) -> None:  # fmt: skip
         self.kind = kind
         self.message = message or kind.value
         self.detail = detail
+        self.attempted = attempted
         super().__init__(self.message)
+
+
+_NOT_ATTEMPTED = {
+    FailureKind.TIMEOUT: "source stalled (not attempted)",
+    FailureKind.NETWORK: "network unreachable (not attempted)",
+    FailureKind.RATE_LIMIT: "rate-limited (not attempted)",
+}
+
+
+def not_attempted_message(kind: FailureKind) -> str:
+    """The message of work not attempted because every provider that could serve it was
+    failing with `kind` ("source stalled (not attempted)" for timeouts)."""
+    return _NOT_ATTEMPTED.get(kind, f"{kind.value} (not attempted)")
 
 
 @dataclass

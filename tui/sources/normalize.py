@@ -166,6 +166,9 @@ _BAR_MAPS: dict[str, dict[str, str]] = {
     "index_zh_a_hist": {"date": "日期", "open": "开盘", "high": "最高", "low": "最低", "close": "收盘", "volume": "成交量", "amount": "成交额"},
     "stock_zh_a_hist_tx": {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume", "amount": "amount"},
     "stock_zh_index_daily_em": {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume", "amount": "amount"},
+    # Tencent's sixth field is the volume in lots (akshare names it "amount"; its docs: 注意单位：手);
+    # Tencent sends no turnover in yuan, so amount is left empty.
+    "stock_zh_index_daily_tx": {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "amount", "amount": ""},
 }
 
 
@@ -188,7 +191,7 @@ def bars_from_frame(
     out = pd.DataFrame({"code": code}, index=frame.index)
     out["date"] = pd.to_datetime(frame[mapping["date"]].astype("str"), errors="coerce", format="mixed")
     for name in ("open", "high", "low", "close", "volume", "amount"):
-        out[name] = to_number(frame[mapping[name]])
+        out[name] = to_number(frame[mapping[name]]) if mapping[name] else np.nan
     if volume_divisor != 1.0:
         out["volume"] = out["volume"] / volume_divisor
     out["adjust"] = adjust

@@ -55,6 +55,10 @@ EXPECTED: dict[str, dict[str, Kind]] = {
         "date": "date", "open": "number", "close": "number", "high": "number", "low": "number",
         "volume": "number", "amount": "number",
     },
+    "stock_zh_index_daily_tx": {
+        "date": "date", "open": "number", "close": "number", "high": "number", "low": "number",
+        "amount": "number",
+    },
     "index_zh_a_hist": {
         "日期": "date", "开盘": "number", "收盘": "number", "最高": "number", "最低": "number",
         "成交量": "number", "成交额": "number",
