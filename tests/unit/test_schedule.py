@@ -359,3 +359,45 @@ def test_in_app_schedule_checks_the_calendar_and_survives_failures(cal, caplog):
     asyncio.run(scenario())
     assert calls["quotes"] == 1 and calls["close"] == [date(2026, 9, 30)]
     assert "quotes broke" in caplog.text
+
+
+# ---------------------------------------------------------------- runs never stack
+
+
+def test_a_quote_run_still_going_makes_the_next_one_skip_with_a_log_line(tmp_path, caplog):
+    """The first quote run hangs in its fetch; the next one due meanwhile is skipped, logged."""
+    import threading
+
+    entered, release = threading.Event(), threading.Event()
+
+    class Hanging(OfflineSource):
+        budget = None
+
+        def use_budget(self, budget):
+            self.budget = budget
+
+        def fetch_quotes(self, codes):
+            entered.set()
+            release.wait(30)
+            return super().fetch_quotes(codes)
+
+    src = Hanging()
+    run = runner(tmp_path, datetime(2026, 9, 30, 10, 0, tzinfo=SH), src)
+    first: list[str] = []
+    worker = threading.Thread(target=lambda: first.append(run.quotes_job()))
+    worker.start()
+    try:
+        assert entered.wait(30), "the first quote run never reached its fetch"
+        second = run.quotes_job()
+        assert second == "skipped: quotes run at 10:00:00: the quotes run started at 10:00:00 is still going"
+        assert second.removeprefix("skipped: ") in caplog.text
+        assert src.calls == []  # the second run fetched nothing
+    finally:
+        release.set()
+        worker.join(30)
+    assert first and first[0].startswith("quotes refresh") and src.calls == ["quotes"]
+    # A quote run's budget is shorter than the interval (5 min here; 45 s for 1 min).
+    assert src.budget.seconds == sched.quote_budget(5, 8) == 90.0 < 5 * 60
+    assert sched.quote_budget(1, 8) == 45.0 and sched.quote_budget(1, 1000) < 60
+    # Once the first run ended, the next slot runs again.
+    assert run.quotes_job().startswith("quotes refresh")

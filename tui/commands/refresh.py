@@ -1,7 +1,12 @@
 """`theme-tracker refresh`: fetch quotes and daily history of the watchlist stocks.
 
 Prints the summary on stdout; a plain-text progress bar goes to stderr when it is a terminal.
-Exit code 0 when every fetch succeeded, 1 when anything failed (stored data is kept).
+The whole run is bounded by `--budget` (default 90 s for up to 100 stocks, +0.6 s per further
+stock). With `-v` and stdout not a terminal (a log file, cron), each failure is printed as it
+happens, flushed. SIGINT/SIGTERM stop the run within a second: what was fetched is stored,
+the summary so far is printed, exit 130/143. Otherwise exit code 0 when every fetch
+succeeded, 1 when anything failed (stored data is kept). The source is the one
+THEME_TRACKER_SOURCE names (tui.sources.factory).
 """
 
 from __future__ import annotations
@@ -27,7 +32,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--codes", metavar="C1,C2", help="only these codes (default: every listed watchlist code)")
     parser.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
                         help="deadline of each request in seconds (default 10)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every failed fetch, not one line per failure class")
+    parser.add_argument("--budget", metavar="SECONDS", type=float,
+                        help="time budget of the whole run in seconds; what is not done by then is reported "
+                        "as not attempted (default 90 for up to 100 stocks, +0.6 per further stock; 0: none)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list every failed fetch, not one line per failure class (as they happen when "
+                        "stdout is not a terminal)")
     parser.set_defaults(handler=run)
 
 
@@ -65,26 +75,47 @@ def _codes(args: argparse.Namespace, ctx: Any) -> list[str]:
     return list(project.listed_codes())
 
 
+def _print_failure(outcome: Any) -> None:
+    """-v into a log: each failed fetch as it happens (not the not-attempted ones: they are
+    listed once in the summary), flushed so a killed run's log still shows its progress."""
+    if outcome.status == "failed" and outcome.failure is not None and outcome.failure.attempted:
+        from tui.jobs.refresh import format_outcome
+
+        print(f"failed {format_outcome(outcome)}", flush=True)
+
+
 def run(args: argparse.Namespace, ctx: Any) -> int:
-    """Run the refresh; print the summary; 0 if everything succeeded, else 1."""
+    """Run the refresh; print the summary; 0 if everything succeeded, else 1 (130/143 when
+    stopped by SIGINT/SIGTERM)."""
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
+    if args.budget is not None and not args.budget >= 0:
+        raise UsageError("--budget must be a number of seconds (0 for no budget)")
     codes = _codes(args, ctx)
+    from tui.jobs.interrupt import cancel_on_signals, exit_code
     from tui.jobs.refresh import format_summary, run_refresh
-    from tui.sources.akshare_source import AkshareSource
+    from tui.sources.budget import Budget, default_budget_seconds
+    from tui.sources.factory import source_factory
     from tui.store import Store
 
-    source = AkshareSource(timeout=args.timeout)
+    source = source_factory(timeout=args.timeout)()
+    seconds = default_budget_seconds(len(codes)) if args.budget is None else args.budget
+    budget = Budget(seconds or None)
     bar = _ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    with Store.open(ctx.data_dir) as store:
+    streamed = args.verbose and not sys.stdout.isatty()
+    with cancel_on_signals(budget) as received, Store.open(ctx.data_dir) as store:
         try:
             summary = run_refresh(
                 store, source, codes, today=ctx.today(), progress=bar,
                 quotes=not args.history_only, history=not args.quotes_only,
+                budget=budget, on_outcome=_print_failure if streamed else None,
             )
         finally:
             if bar is not None:
                 bar.close()
-    for line in format_summary(summary, verbose=args.verbose):
+    for line in format_summary(summary, verbose=args.verbose, listed=streamed):
         print(line)
+    sys.stdout.flush()
+    if received:
+        return exit_code(received[0])
     return int(ExitCode.OK if summary.ok else ExitCode.FAILED)

@@ -25,8 +25,11 @@ Missed runs (misfire) and catch-up
 * On start, if the latest session's after-close run is pending, one close run is scheduled
   immediately (a machine that was off at 15:35).
 
-A failing job is logged (one line on stderr) and retried on its next slot; it never stops the
-scheduler. SIGINT/SIGTERM stop the foreground scheduler between jobs (a running job finishes
+Runs never stack: a quote run's time budget (:func:`quote_budget`) is shorter than the
+interval, and a job that comes due while another run is still going is skipped with a log line
+(the after-close job first waits up to one quote budget for a quote run to end; a skipped
+after-close run is caught up by the next one). A failing job is logged (one line on stderr) and
+retried on its next slot; it never stops the scheduler. SIGINT/SIGTERM stop the foreground scheduler between jobs (a running job finishes
 first; a second signal aborts).
 
 The planning logic is pure (:func:`planned_runs`, :func:`planned_days`) and is what the dry run
@@ -79,6 +82,18 @@ def check_at(at: time) -> time:
     if at < EARLIEST_AT:
         raise ValueError(f"the after-close time {at:%H:%M} is before the close (15:00)")
     return at
+
+
+#: A quote run ends at least this long before the next slot.
+QUOTE_BUDGET_MARGIN = 15.0
+
+
+def quote_budget(interval: int, stocks: int) -> float:
+    """The time budget of one scheduled quote run: the refresh default, cut to the interval
+    less QUOTE_BUDGET_MARGIN (a 1-minute interval gives 45 s), so runs never stack."""
+    from tui.sources.budget import default_budget_seconds
+
+    return min(default_budget_seconds(stocks), interval * 60 - QUOTE_BUDGET_MARGIN)
 
 
 def interval_from_settings(seconds: int) -> int:
@@ -281,9 +296,10 @@ def add_jobs(
 
 
 def default_source_factory() -> Any:
-    from tui.sources.akshare_source import AkshareSource
+    """The source THEME_TRACKER_SOURCE names (akshare by default), built per run."""
+    from tui.sources.factory import source_factory
 
-    return AkshareSource(timeout=10.0)
+    return source_factory(timeout=10.0)()
 
 
 def _now_shanghai() -> datetime:
@@ -309,6 +325,9 @@ class ScheduleRunner:
     _calendar: Any = field(default=None, repr=False)
     _calendar_key: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: Held by the run in progress (quotes or after-close): runs never overlap.
+    _run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _running: str = field(default="", repr=False)
 
     # ---- helpers
     def calendar(self, store: Any = None) -> Any:
@@ -344,10 +363,27 @@ class ScheduleRunner:
         return Store.open(self.data_dir)
 
     # ---- jobs
-    def quotes_job(self) -> str:
-        """Refresh quotes if the market is trading now; never raises."""
+    def _busy(self, job: str) -> str:
+        text = f"{job} run at {self.clock().astimezone(SHANGHAI):%H:%M:%S}: the {self._running} is still going"
+        log.warning("skipped: %s", text)
+        return f"skipped: {text}"
+
+    def _exclusive(self, job: str, body: Callable[[], str], wait: float = 0.0) -> str:
+        """Run `body` unless another run holds the run lock (waiting at most `wait` s for it)."""
+        acquired = self._run_lock.acquire(timeout=wait) if wait > 0 else self._run_lock.acquire(blocking=False)
+        if not acquired:
+            return self._busy(job)
         try:
-            return self._quotes()
+            self._running = f"{job} run started at {self.clock().astimezone(SHANGHAI):%H:%M:%S}"
+            return body()
+        finally:
+            self._running = ""
+            self._run_lock.release()
+
+    def quotes_job(self) -> str:
+        """Refresh quotes if the market is trading now; never raises, never overlaps a run."""
+        try:
+            return self._exclusive("quotes", self._quotes)
         except Exception as exc:  # noqa: BLE001
             log.error("quotes refresh failed: %s: %s (retried on the next slot)", type(exc).__name__, exc)
             return f"failed: {type(exc).__name__}: {exc}"
@@ -364,15 +400,17 @@ class ScheduleRunner:
 
             _, codes = self._codes()
             summary = run_refresh(store, self.source_factory(), codes, today=now.date(), now=now,
-                                  quotes=True, history=False)  # fmt: skip
+                                  quotes=True, history=False, budget=quote_budget(self.interval, len(codes)))  # fmt: skip
         text = f"quotes refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.failed} failed"
         (log.info if summary.ok else log.warning)(text)
         return text
 
     def close_job(self) -> str:
-        """Refresh history and write the snapshot of every pending session; never raises."""
+        """Refresh history and write the snapshot of every pending session; never raises.
+
+        Waits for a quote run still going (its budget bounds the wait), never overlaps it."""
         try:
-            return self._close()
+            return self._exclusive("after-close", self._close, wait=self.interval * 60.0)
         except Exception as exc:  # noqa: BLE001
             log.error("after-close run failed: %s: %s (retried on the next run)", type(exc).__name__, exc)
             return f"failed: {type(exc).__name__}: {exc}"
@@ -557,7 +595,7 @@ class InAppSchedule:
 
 __all__ = [
     "CLOSE_GRACE", "DEFAULT_AT", "DayPlan", "InAppSchedule", "PlannedRun", "QUOTE_WINDOWS",
-    "ScheduleRunner", "add_jobs", "close_trigger", "due_close_session", "format_plan",
+    "ScheduleRunner", "add_jobs", "close_trigger", "due_close_session", "format_plan", "quote_budget",
     "format_runs", "in_quote_window", "interval_from_settings", "job_options", "next_runs",
     "pending_sessions", "planned_days", "planned_runs", "quote_times", "quotes_grace",
     "quotes_trigger", "serve",

@@ -145,4 +145,4 @@ class Breakers:
         """One line per provider whose breaker opened during the run."""
         with self._lock:
             opened = [b for b in self._by_provider.values() if b.times_opened]
-        return [f"{b.opened_as}: its remaining calls went to the fallbacks (breaker open)" for b in opened]
+        return [f"{b.opened_as}: later calls to it were not attempted (breaker open)" for b in opened]
