@@ -379,3 +379,19 @@ def test_a_signal_mid_run_stops_within_two_seconds_keeps_what_was_fetched(tmp_pa
         quotes = store.latest_quotes(["300133", "002602"])
         assert set(quotes["source"]) == {"akshare:stock_bid_ask_em"} and len(quotes) == 2
         assert store.get_meta("trade_dates")[-1] == "2025-12-31"
+
+
+def test_hong_kong_quotes_and_raw_bars_fall_back_to_sina(release):
+    """stock_hk_hist (Eastmoney) stalls: the quote and raw bars come from Sina's stock_hk_daily;
+    forward-adjusted bars have no fallback (Sina's qfq mode runs eval() on downloaded text)."""
+    fake = af.fake_akshare(stock_hk_hist=stalled(release), stock_hk_daily=lambda **kw: af.hk_daily_frame())
+    src = make_source(fake, timeout=0.2)
+    quotes = src.fetch_quotes(["00700"])
+    assert quotes.ok and quotes.frame.iloc[0]["source"] == "akshare:stock_hk_daily"
+    assert quotes.frame.iloc[0]["price"] == 373.0
+    raw = src.fetch_bars("00700", date(2024, 6, 1), TODAY, adjust="raw")
+    assert raw.ok and raw.source == "akshare:stock_hk_daily" and len(raw.frame) == 3
+    assert raw.frame["amount"].isna().all() and raw.frame["volume"].iloc[0] == 15000000.0  # shares
+    qfq = src.fetch_bars("00700", date(2024, 6, 1), TODAY, adjust="qfq")
+    assert qfq.failures[0].call == "stock_hk_hist"
+    assert all(kw.get("adjust") == "" for name, kw in fake.calls if name == "stock_hk_daily")

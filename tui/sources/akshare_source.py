@@ -6,11 +6,13 @@ run without it), with TQDM_DISABLE=1 set first and the `requests` default timeou
 Fallback chains (reference §6); each kind has a fallback on another provider, and a provider
 whose breaker is open (tui.sources.breakers) is skipped at once:
 * quotes, short lists: Eastmoney `stock_bid_ask_em` per code (1 request each) → Tencent
-  `stock_zh_a_hist_tx` (last daily bars) per failed code; Hong Kong: `stock_hk_hist` last bars.
+  `stock_zh_a_hist_tx` (last daily bars) per failed code; Hong Kong: `stock_hk_hist` last bars →
+  Sina `stock_hk_daily` last bars.
 * quotes, lists longer than `big_list`: Eastmoney `stock_zh_a_spot_em` (≈ 57 requests, ≈ 1 min)
   → Sina `stock_zh_a_spot`; Hong Kong: `stock_hk_spot_em`.
 * daily bars: Eastmoney `stock_zh_a_hist` (with `timeout=`) → Tencent `stock_zh_a_hist_tx`;
-  Hong Kong `stock_hk_hist`.
+  Hong Kong `stock_hk_hist` → Sina `stock_hk_daily` for raw bars only (its forward-adjusted
+  mode builds the factors with Python `eval()` of the downloaded text, which we never run).
 * indices (sh000300, sz399006): Eastmoney `stock_zh_index_daily_em` → Tencent
   `stock_zh_index_daily_tx` → Eastmoney `index_zh_a_hist`.
 * trade dates: Sina `tool_trade_date_hist_sina` → akshare's bundled calendar (offline, to
@@ -248,11 +250,16 @@ class AkshareSource:
     def _quote_one(self, code: str, fetched_at: datetime) -> dict[str, object] | Failure:
         sec = parse_code(code)
         if not sec.is_a_share:
-            try:
-                bars = self._recent_bars(sec, "stock_hk_hist")
-                return quote_from_bars(code, bars, fetched_at, "stock_hk_hist")
-            except SourceError as error:
-                return self._failure(code, error, "stock_hk_hist")
+            errors: list[SourceError] = []
+            for function in ("stock_hk_hist", "stock_hk_daily"):
+                try:
+                    bars = self._recent_bars(sec, function)
+                    return quote_from_bars(code, bars, fetched_at, function)
+                except SourceError as error:
+                    errors.append(error)
+                    if error.kind is FailureKind.UNKNOWN_CODE and error.attempted:
+                        break
+            return self._chain_failure(code, ["stock_hk_hist", "stock_hk_daily"][: len(errors)], errors)
         try:
             items = validate_bid_ask(self._call("stock_bid_ask_em", symbol=code))
             return quote_from_bid_ask(code, items, fetched_at)
@@ -307,6 +314,10 @@ class AkshareSource:
         elif function == "stock_hk_hist":
             raw = self._call(function, symbol=sec.code, period="daily", start_date=_ymd(start),
                              end_date=_ymd(end), adjust=flag)
+        elif function == "stock_hk_daily":
+            if adjust != "raw":  # pragma: no cover - the chain offers it for raw bars only
+                raise SourceError(FailureKind.OTHER, "stock_hk_daily is used for raw bars only")
+            raw = self._call(function, symbol=sec.code, adjust="")  # the whole history, 1 request
         else:  # pragma: no cover - programming error
             raise ValueError(function)
         frame = validate_frame(raw, function)
@@ -321,7 +332,10 @@ class AkshareSource:
             sec = parse_code(code)
         except CodeError as exc:
             return FetchResult(empty_bars(), [Failure(code, FailureKind.UNKNOWN_CODE, "unknown code", "", str(exc))], self.name)
-        chain = ("stock_zh_a_hist", "stock_zh_a_hist_tx") if sec.is_a_share else ("stock_hk_hist",)
+        if sec.is_a_share:
+            chain: tuple[str, ...] = ("stock_zh_a_hist", "stock_zh_a_hist_tx")
+        else:
+            chain = ("stock_hk_hist", "stock_hk_daily") if adjust == "raw" else ("stock_hk_hist",)
         return self._bars_chain(code, chain, lambda f: self._bars_via(f, sec, start, end, adjust), start, end)
 
     def _bars_chain(self, code: str, chain: tuple[str, ...], fetch: Callable[[str], tuple[pd.DataFrame, list[str]]],

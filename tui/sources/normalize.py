@@ -162,6 +162,7 @@ def quote_from_bars(code: str, bars: pd.DataFrame, fetched_at: datetime, functio
 # Column maps: normalized name -> akshare column, per function.
 _BAR_MAPS: dict[str, dict[str, str]] = {
     "stock_zh_a_hist": {"date": "日期", "open": "开盘", "high": "最高", "low": "最低", "close": "收盘", "volume": "成交量", "amount": "成交额"},
+    "stock_hk_daily": {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume", "amount": ""},
     "stock_hk_hist": {"date": "日期", "open": "开盘", "high": "最高", "low": "最低", "close": "收盘", "volume": "成交量", "amount": "成交额"},
     "index_zh_a_hist": {"date": "日期", "open": "开盘", "high": "最高", "low": "最低", "close": "收盘", "volume": "成交量", "amount": "成交额"},
     "stock_zh_a_hist_tx": {"date": "date", "open": "open", "high": "high", "low": "low", "close": "close", "volume": "volume", "amount": "amount"},

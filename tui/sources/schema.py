@@ -46,6 +46,10 @@ EXPECTED: dict[str, dict[str, Kind]] = {
         "成交量": "number", "成交额": "number", "涨跌幅": "number", "涨跌额": "number",
         "换手率": "number",
     },
+    "stock_hk_daily": {
+        "date": "date", "open": "number", "high": "number", "low": "number", "close": "number",
+        "volume": "number",
+    },
     "stock_hk_spot_em": {
         "代码": "text", "名称": "text", "最新价": "number", "涨跌额": "number",
         "涨跌幅": "number", "今开": "number", "最高": "number", "最低": "number",
