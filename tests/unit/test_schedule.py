@@ -392,12 +392,14 @@ def test_a_quote_run_still_going_makes_the_next_one_skip_with_a_log_line(tmp_pat
         assert second == "skipped: quotes run at 10:00:00: the quotes run started at 10:00:00 is still going"
         assert second.removeprefix("skipped: ") in caplog.text
         assert src.calls == []  # the second run fetched nothing
+        run.cancel_running("interrupted by SIGTERM")  # what the command does on a signal
+        assert src.budget.cancelled and src.budget.reason == "interrupted by SIGTERM"
     finally:
         release.set()
         worker.join(30)
     assert first and first[0].startswith("quotes refresh") and src.calls == ["quotes"]
     # A quote run's budget is shorter than the interval (5 min here; 45 s for 1 min).
-    assert src.budget.seconds == sched.quote_budget(5, 8) == 90.0 < 5 * 60
+    assert src.budget.seconds == sched.quote_budget(5, len(run._codes()[1])) == 90.0 < 5 * 60
     assert sched.quote_budget(1, 8) == 45.0 and sched.quote_budget(1, 1000) < 60
     # Once the first run ended, the next slot runs again.
     assert run.quotes_job().startswith("quotes refresh")

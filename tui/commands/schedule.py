@@ -3,7 +3,8 @@
 Runs in the foreground (APScheduler 3): quote refreshes every MIN minutes during trading
 sessions, history refresh + snapshot after the close on XSHG sessions (see
 tui.jobs.schedule for the misfire, catch-up and calendar rules). On start it prints the next
-runs on stdout; job results are logged on stderr. SIGINT/SIGTERM stop it between jobs (exit 0).
+runs on stdout; job results are logged on stderr. SIGINT/SIGTERM stop it (exit 0): a running
+refresh is cancelled, keeping what it fetched, and the scheduler shuts down.
 `--dry-run` prints the planned runs and exits without running anything.
 """
 
@@ -137,7 +138,11 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         print(f"warning: the trading calendar is stale: {cal.stale_reason}", file=sys.stderr)
     print("press Ctrl+C (or send SIGTERM) to stop", file=sys.stderr)
     sys.stdout.flush()
-    code = sched.serve(scheduler, on_stop=lambda m: print(f"theme-tracker schedule: {m}", file=sys.stderr))
+    def on_stop(message: str) -> None:
+        print(f"theme-tracker schedule: {message}", file=sys.stderr)
+        runner.cancel_running(f"interrupted by {message.split(' ')[0]}")
+
+    code = sched.serve(scheduler, on_stop=on_stop)
     print("theme-tracker schedule: stopped", file=sys.stderr)
     return code
 

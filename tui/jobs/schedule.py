@@ -29,8 +29,8 @@ Runs never stack: a quote run's time budget (:func:`quote_budget`) is shorter th
 interval, and a job that comes due while another run is still going is skipped with a log line
 (the after-close job first waits up to one quote budget for a quote run to end; a skipped
 after-close run is caught up by the next one). A failing job is logged (one line on stderr) and
-retried on its next slot; it never stops the scheduler. SIGINT/SIGTERM stop the foreground scheduler between jobs (a running job finishes
-first; a second signal aborts).
+retried on its next slot; it never stops the scheduler. SIGINT/SIGTERM stop the foreground scheduler: a running refresh is cancelled (it stores what it
+fetched and ends within a second), then the scheduler shuts down; a second signal aborts.
 
 The planning logic is pure (:func:`planned_runs`, :func:`planned_days`) and is what the dry run
 and the start-up listing print; the triggers fire on the same grid.
@@ -328,6 +328,7 @@ class ScheduleRunner:
     #: Held by the run in progress (quotes or after-close): runs never overlap.
     _run_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _running: str = field(default="", repr=False)
+    _budget: Any = field(default=None, repr=False)  # the running refresh's Budget
 
     # ---- helpers
     def calendar(self, store: Any = None) -> Any:
@@ -363,6 +364,18 @@ class ScheduleRunner:
         return Store.open(self.data_dir)
 
     # ---- jobs
+    def _new_budget(self, seconds: float) -> Any:
+        from tui.sources.budget import Budget
+
+        self._budget = Budget(seconds)
+        return self._budget
+
+    def cancel_running(self, reason: str) -> None:
+        """Stop the refresh in progress within a second (it stores what it fetched): SIGTERM."""
+        budget = self._budget
+        if budget is not None:
+            budget.cancel(reason)
+
     def _busy(self, job: str) -> str:
         text = f"{job} run at {self.clock().astimezone(SHANGHAI):%H:%M:%S}: the {self._running} is still going"
         log.warning("skipped: %s", text)
@@ -378,6 +391,7 @@ class ScheduleRunner:
             return body()
         finally:
             self._running = ""
+            self._budget = None
             self._run_lock.release()
 
     def quotes_job(self) -> str:
@@ -400,7 +414,8 @@ class ScheduleRunner:
 
             _, codes = self._codes()
             summary = run_refresh(store, self.source_factory(), codes, today=now.date(), now=now,
-                                  quotes=True, history=False, budget=quote_budget(self.interval, len(codes)))  # fmt: skip
+                                  quotes=True, history=False,
+                                  budget=self._new_budget(quote_budget(self.interval, len(codes))))  # fmt: skip
         text = f"quotes refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.failed} failed"
         (log.info if summary.ok else log.warning)(text)
         return text
@@ -428,7 +443,10 @@ class ScheduleRunner:
             from tui.jobs.refresh import format_summary, run_refresh
 
             project, codes = self._codes()
-            summary = run_refresh(store, self.source_factory(), codes, today=sessions[-1], now=now)
+            from tui.sources.budget import default_budget_seconds
+
+            summary = run_refresh(store, self.source_factory(), codes, today=sessions[-1], now=now,
+                                  budget=self._new_budget(default_budget_seconds(len(codes))))
             if not summary.ok:
                 for line in format_summary(summary):
                     log.warning("refresh: %s", line)
@@ -484,7 +502,7 @@ def serve(scheduler: Any, *, poll: float = 0.5, on_stop: Callable[[str], None] |
             pass
         name = signal.Signals(received[0]).name if received else "stop"
         if on_stop is not None:
-            on_stop(f"{name} received: stopping after the running job (if any)")
+            on_stop(f"{name} received: stopping (a running refresh stops at once and keeps what it fetched)")
         scheduler.shutdown(wait=True)
     finally:
         for sig, old in previous.items():

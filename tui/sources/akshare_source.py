@@ -38,7 +38,7 @@ from tui.sources.base import (
     ALL_CODES, Adjust, Failure, FailureKind, FetchResult, SourceError, empty_bars,
     finish_bars, finish_quotes, not_attempted_message,
 )
-from tui.sources.breakers import Breakers
+from tui.sources.breakers import Breakers, ProviderBreaker
 from tui.sources.budget import Budget
 from tui.sources.calls import Gate, RetryPolicy, call_with_retries, parallel_map
 from tui.sources.classify import one_line, provider_of
@@ -132,6 +132,12 @@ class AkshareSource:
     def use_budget(self, budget: Budget) -> None:
         """Bound every later call by `budget` (the refresh job hands over its own)."""
         self.budget = budget
+
+    @property
+    def breaker(self) -> ProviderBreaker:
+        """The breaker of calls that name no provider (for callers written before breakers
+        were per provider; `_call` picks the provider's own)."""
+        return self.breakers.get("")
 
     def breaker_notes(self) -> list[str]:
         """One line per provider whose breaker opened (for the run's summary)."""

@@ -139,8 +139,12 @@ class Gate:
         self._slots.release()
 
 
-#: The breaker of PR 1, before breakers were per provider and opened on timeouts too.
-NetworkBreaker = ProviderBreaker
+class NetworkBreaker(ProviderBreaker):
+    """One breaker for every call, as before breakers were per provider (kept for callers of
+    that API; new code takes `Breakers().get(provider)`)."""
+
+    def __init__(self, threshold: int = 3, cooldown: float = 30.0) -> None:
+        super().__init__("", threshold, cooldown)
 
 
 def call_with_retries(
