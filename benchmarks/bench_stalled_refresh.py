@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CODES = ["300133", "002602", "300067", "300872", "300738", "300846", "300442", "688041",
          "300059", "002230", "300418", "002739", "300251", "300027", "002131", "300364"]  # fmt: skip
+#: More six-digit ChiNext codes for long lists (the fake stall never looks them up).
+MORE = [f"3001{i:02d}" for i in range(100)]
 
 
 def stalled_server() -> tuple[socket.socket, int]:
@@ -74,10 +76,11 @@ def run(codes: list[str], port: int, data_dir: str, extra: list[str], sigterm_af
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--codes", type=int, default=8, help=f"stocks to refresh (at most {len(CODES)})")
+    parser.add_argument("--codes", type=int, default=8, help="stocks to refresh (at most 200: per-stock quotes)")
     parser.add_argument("--sigterm-after", type=float, default=15.0)
     args = parser.parse_args()
-    codes = CODES[: max(1, min(args.codes, len(CODES)))]
+    pool = list(dict.fromkeys(CODES + MORE))
+    codes = pool[: max(1, min(args.codes, len(pool)))]
     server, port = stalled_server()
     with tempfile.TemporaryDirectory() as tmp:
         elapsed, code, lines, _ = run(codes, port, str(Path(tmp) / "full"), [], None)
