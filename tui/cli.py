@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--watchlists", metavar="DIR", help="directory of theme watchlists (*.yaml); default ./watchlists")
     parser.add_argument("--catalysts", metavar="FILE", help="catalyst calendar; default ./catalysts.yaml")
+    parser.add_argument("--alerts", metavar="FILE", help="alert rules; default ./alerts.yaml")
     parser.add_argument("--data-dir", metavar="DIR", help="directory of the SQLite store; default $THEME_TRACKER_DATA_DIR or the XDG data dir")
     parser.add_argument("--config", metavar="FILE", help="settings file (TOML); default $THEME_TRACKER_CONFIG or the XDG config dir")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             catalysts=args.catalysts,
             data_dir=args.data_dir,
             config=args.config,
+            alerts=args.alerts,
         )
         return int(args.handler(args, ctx))
     except ThemeTrackerError as exc:

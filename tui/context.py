@@ -22,6 +22,7 @@ class Context:
     data_dir: Path
     settings: Settings = field(default_factory=Settings)
     today_override: date | None = None
+    alerts: Path = paths.DEFAULT_ALERTS
 
     def today(self) -> date:
         """Today's date in Asia/Shanghai (or the frozen date of THEME_TRACKER_TODAY)."""
@@ -39,6 +40,7 @@ def resolve_context(
     catalysts: str | None = None,
     data_dir: str | None = None,
     config: str | None = None,
+    alerts: str | None = None,
 ) -> Context:
     settings = load_settings(paths.config_file(config))
     today_text = os.environ.get(TODAY_ENV)
@@ -48,4 +50,5 @@ def resolve_context(
         data_dir=paths.data_dir(data_dir or settings.data_dir),
         settings=settings,
         today_override=date.fromisoformat(today_text) if today_text else None,
+        alerts=Path(alerts) if alerts else (settings.alerts or paths.DEFAULT_ALERTS),
     )

@@ -16,6 +16,7 @@ CONFIG_ENV = "THEME_TRACKER_CONFIG"
 
 DEFAULT_WATCHLISTS = Path("watchlists")
 DEFAULT_CATALYSTS = Path("catalysts.yaml")
+DEFAULT_ALERTS = Path("alerts.yaml")
 
 SAMPLE_DATA_DIR = Path(__file__).parent / "data" / "sample"
 

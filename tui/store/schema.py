@@ -198,11 +198,70 @@ def _v4_compact_bars(db: Database) -> None:
     db.execute("ALTER TABLE bars_v4 RENAME TO bars")
 
 
+def _v5_alerts(db: Database) -> None:
+    """Alerts (issue 17): once-per-episode state, the log of fired alerts, and every webhook
+    delivery attempt. State is keyed by namespace ('live' or 'replay', so that replaying a
+    past session never touches the live episodes), rule and subject."""
+    db.execute(
+        """
+        CREATE TABLE alert_state (
+            namespace TEXT NOT NULL,      -- 'live' or 'replay'
+            rule_id TEXT NOT NULL,
+            subject TEXT NOT NULL,        -- a code, a theme id, a catalyst id, theme/indicator
+            active INTEGER NOT NULL,      -- 1 while the condition holds (fired once)
+            episode TEXT NOT NULL DEFAULT '',  -- the date of a dated episode
+            changed_at TEXT NOT NULL,
+            PRIMARY KEY (namespace, rule_id, subject)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE alert_log (
+            id INTEGER PRIMARY KEY,
+            fired_at TEXT NOT NULL,       -- ISO 8601, Asia/Shanghai
+            namespace TEXT NOT NULL,
+            rule_id TEXT NOT NULL,
+            condition TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            subject_name TEXT,
+            session TEXT,                 -- YYYY-MM-DD evaluated
+            as_of TEXT,                   -- the figure's time
+            is_sample INTEGER NOT NULL DEFAULT 0,
+            replay INTEGER NOT NULL DEFAULT 0,
+            text_zh TEXT NOT NULL,
+            text_en TEXT NOT NULL,
+            data TEXT                     -- JSON
+        )
+        """
+    )
+    db.execute("CREATE INDEX ix_alert_log_fired_at ON alert_log (fired_at)")
+    db.execute(
+        """
+        CREATE TABLE alert_deliveries (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            channel TEXT NOT NULL,        -- the channel's name
+            kind TEXT NOT NULL,           -- wecom, dingtalk, feishu, json
+            what TEXT NOT NULL,           -- 'alerts' or 'brief'
+            alert_ids TEXT,               -- JSON list of alert_log ids
+            status TEXT NOT NULL,         -- sent, failed, quiet, rate_limited
+            attempts INTEGER NOT NULL DEFAULT 0,
+            http_status INTEGER,
+            code TEXT,                    -- the platform's errcode / code
+            message TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX ix_alert_deliveries_channel_at ON alert_deliveries (channel, at)")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "quotes.checked_at; fetch_log index", _v2_checked_at_and_log_index),
     Migration(3, "snapshots history table", _v3_snapshots),
     Migration(4, "bars: source ids and per-series fetch times", _v4_compact_bars),
+    Migration(5, "alerts: episode state, alert log, deliveries", _v5_alerts),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

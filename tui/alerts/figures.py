@@ -1,0 +1,285 @@
+"""The figures one evaluation reads: per stock, the session's prices with limit flags and
+20-session averages, and whether the figure may raise a live alert at all.
+
+Two ways to get them:
+
+* **live** (:func:`live_figures`): the stored quote of each stock, laid over its stored daily
+  bars as the session's bar, so that ``tui.analytics.limits.limit_flags`` computes 涨停 / 跌停 /
+  炸板 / 连板 on it exactly as on history. A figure carries a ``bad`` reason when it must not
+  raise a live alert: ``sample`` data, a ``stale`` figure (older than the refresh allows while
+  the market trades; not of the last closed session otherwise), a ``suspended`` stock, a
+  ``pre_open`` figure (taken before 09:25, when the sources report zeros), a ``failed`` quote
+  (the last fetch for it failed, or its price is missing), or ``no_data``.
+* **replay** (:func:`replay_figures`): the stored bars of a past session, sample included;
+  nothing is refused, and the caller labels every message as a replay (and sample).
+
+Every figure carries ``as_of``: the quote's time, or the session's close (15:00) for a bar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pandas as pd
+
+from tui.analytics.limits import limit_flags
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+#: Before this time on a session day, sources report zeros (the opening auction ends 09:25).
+PRE_OPEN_UNTIL = time(9, 25)
+#: Averages for 放量 are over this many previous sessions (the session itself excluded).
+AVERAGE_SESSIONS = 20
+#: Calendar days of bars read: enough for the 20-session average and most 连板 runs.
+HISTORY_DAYS = 120
+
+BAD_REASONS = ("sample", "stale", "suspended", "pre_open", "failed", "no_data")
+
+
+def is_st_name(name: object) -> bool:
+    return isinstance(name, str) and name.lstrip("*").upper().startswith("ST")
+
+
+def close_time(day: date) -> datetime:
+    return datetime.combine(day, time(15, 0), SHANGHAI)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One stock's figures for the evaluated session."""
+
+    code: str
+    name: str
+    day: date | None = None
+    open: float = float("nan")
+    high: float = float("nan")
+    low: float = float("nan")
+    close: float = float("nan")
+    prev_close: float = float("nan")
+    change_pct: float = float("nan")
+    volume: float = float("nan")
+    amount: float = float("nan")
+    avg_volume: float = float("nan")
+    avg_amount: float = float("nan")
+    limit_up: bool = False
+    limit_down: bool = False
+    one_word: bool = False
+    broken: bool = False
+    streak: int = 0
+    uncertain: bool = False
+    as_of: datetime | None = None
+    is_sample: bool = False
+    origin: str = "none"  # "quote", "bar" or "none"
+    bad: str | None = None
+
+
+@dataclass(frozen=True)
+class BenchmarkFigure:
+    code: str
+    day: date | None
+    change_pct: float | None
+    as_of: datetime | None
+    is_sample: bool
+    bad: str | None = None
+
+
+@dataclass
+class SessionFigures:
+    """Everything market-related one evaluation reads."""
+
+    mode: str  # "live" or "replay"
+    session: date
+    now: datetime
+    figures: dict[str, Figure] = field(default_factory=dict)
+    benchmarks: dict[str, BenchmarkFigure] = field(default_factory=dict)
+
+    @property
+    def replay(self) -> bool:
+        return self.mode == "replay"
+
+    def get(self, code: str) -> Figure:
+        return self.figures.get(code) or Figure(code, code, bad="no_data")
+
+
+# --------------------------------------------------------------------------- history
+
+
+def flagged_bars(bars: pd.DataFrame, names: Mapping[str, str]) -> pd.DataFrame:
+    """Bars (one adjustment) with the limit flags and the previous-20-session averages of
+    volume and amount, sorted by code and date."""
+    if bars.empty:
+        cols = ["code", "date", "open", "high", "low", "close", "volume", "amount", "is_sample", "origin",
+                "prev_close", "limit_up", "limit_down", "one_word", "broken", "streak", "uncertain",
+                "avg_volume", "avg_amount"]  # fmt: skip
+        return pd.DataFrame(columns=cols)
+    bars = bars.sort_values(["code", "date"], kind="stable").reset_index(drop=True)
+    st = np.array([is_st_name(names.get(c)) for c in bars["code"]], dtype=bool)
+    plain = bars.drop(columns=[c for c in ("adjust",) if c in bars.columns])
+    flags = limit_flags(plain, prices="qfq", st=st)
+    out = bars.loc[:, ["code", "date", "volume", "amount", "is_sample", "origin"]].copy()
+    out["date"] = pd.to_datetime(out["date"]).dt.normalize()
+    out = flags.merge(out, on=["code", "date"], how="left")
+    grouped = out.groupby("code", sort=False)
+    for col in ("volume", "amount"):
+        out[f"avg_{col}"] = grouped[col].transform(
+            lambda s: s.shift(1).rolling(AVERAGE_SESSIONS, min_periods=AVERAGE_SESSIONS).mean()
+        )
+    return out
+
+
+def _figure(row: Mapping[str, Any], name: str, as_of: datetime | None, bad: str | None) -> Figure:
+    def f(key: str) -> float:
+        value = row.get(key)
+        return float("nan") if value is None or pd.isna(value) else float(value)
+
+    prev = f("prev_close")
+    close = f("close")
+    change = f("change_pct") if "change_pct" in row and not pd.isna(row.get("change_pct")) else (
+        close / prev * 100 - 100 if prev and not np.isnan(prev) else float("nan")
+    )
+    return Figure(
+        code=str(row["code"]), name=name, day=pd.Timestamp(row["date"]).date(),
+        open=f("open"), high=f("high"), low=f("low"), close=close, prev_close=prev, change_pct=change,
+        volume=f("volume"), amount=f("amount"), avg_volume=f("avg_volume"), avg_amount=f("avg_amount"),
+        limit_up=bool(row["limit_up"]), limit_down=bool(row["limit_down"]), one_word=bool(row["one_word"]),
+        broken=bool(row["broken"]), streak=int(row["streak"]), uncertain=bool(row["uncertain"]),
+        as_of=as_of, is_sample=bool(row.get("is_sample", False)), origin=str(row.get("origin") or "bar"), bad=bad,
+    )  # fmt: skip
+
+
+def _benchmark(store: Any, code: str, session: date, *, live: bool, expected: date | None) -> BenchmarkFigure:
+    bars = store.bars(code, adjust="qfq", end=session, limit=2)
+    if len(bars) < 2:
+        return BenchmarkFigure(code, None, None, None, False, "no_data")
+    last, before = bars.iloc[-1], bars.iloc[-2]
+    day = pd.Timestamp(last["date"]).date()
+    pct = float(last["close"] / before["close"] * 100 - 100) if before["close"] else None
+    sample = bool(last["is_sample"])
+    bad = None
+    if live:
+        if sample:
+            bad = "sample"
+        elif expected is None or day < expected:
+            bad = "stale"
+    elif day != session:
+        bad = "no_data"
+    return BenchmarkFigure(code, day, pct, close_time(day), sample, bad)
+
+
+# --------------------------------------------------------------------------- replay
+
+
+def replay_figures(
+    store: Any, codes: Sequence[str], names: Mapping[str, str], session: date, benchmarks: Sequence[str] = (),
+    *, now: datetime | None = None,
+) -> SessionFigures:
+    """The stored bars of ``session`` (sample included), flagged; a stock without a bar that
+    day gets ``bad="no_data"`` (suspended, or not stored)."""
+    codes = list(dict.fromkeys(codes))
+    bars = store.bars_for(codes, start=session - timedelta(days=HISTORY_DAYS), end=session) if codes else store.bars_for([])
+    bars = bars.assign(origin="bar")
+    flagged = flagged_bars(bars, names)
+    out = SessionFigures("replay", session, now or datetime.now(SHANGHAI))
+    today = flagged.loc[flagged["date"] == pd.Timestamp(session)] if len(flagged) else flagged
+    rows = {str(r["code"]): r for r in today.to_dict("records")}
+    for code in codes:
+        row = rows.get(code)
+        name = names.get(code, code)
+        out.figures[code] = Figure(code, name, bad="no_data") if row is None else _figure(row, name, close_time(session), None)
+    for code in dict.fromkeys(benchmarks):
+        out.benchmarks[code] = _benchmark(store, code, session, live=False, expected=None)
+    return out
+
+
+# --------------------------------------------------------------------------- live
+
+
+def _quote_failures(store: Any) -> set[str]:
+    """Codes whose latest quote fetch failed (and was not followed by a success)."""
+    return {e["code"] for e in store.last_fetch_errors(limit=100_000) if e.get("kind") == "quote" and e.get("code")}
+
+
+def live_figures(
+    store: Any, codes: Sequence[str], names: Mapping[str, str], *, now: datetime, calendar: Any,
+    stale_after: timedelta, benchmarks: Sequence[str] = (),
+) -> SessionFigures:
+    """Each stock's latest figure (its quote over its bars), with the bad-data guards."""
+    now = now.astimezone(SHANGHAI)
+    codes = list(dict.fromkeys(codes))
+    expected = calendar.last_close(now)
+    trading = calendar.is_session(now.date()) and now.time() >= PRE_OPEN_UNTIL and now.time() < time(15, 0)
+    session = now.date() if calendar.is_session(now.date()) and now.time() >= PRE_OPEN_UNTIL else expected
+    start = now.date() - timedelta(days=HISTORY_DAYS)
+    bars = store.bars_for(codes, start=start, end=now.date()) if codes else store.bars_for([])
+    bars = bars.assign(origin="bar")
+    quotes = store.latest_quotes(codes) if codes else store.latest_quotes([])
+    failures = _quote_failures(store)
+    quote_rows = {str(r["code"]): r for r in quotes.to_dict("records")}
+
+    overlay, verdicts = [], {}
+    for code in codes:
+        q = quote_rows.get(code)
+        if q is None:
+            continue
+        as_of = q.get("as_of")
+        as_of = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).to_pydatetime().astimezone(SHANGHAI)
+        price = q.get("price")
+        priced = price is not None and not pd.isna(price) and float(price) > 0
+        if bool(q.get("suspended")):
+            verdicts[code] = ("suspended", as_of)
+            continue
+        if as_of is None:
+            verdicts[code] = ("failed", None)
+            continue
+        if not priced or as_of.time() < PRE_OPEN_UNTIL and calendar.is_session(as_of.date()):
+            verdicts[code] = ("pre_open" if as_of.time() < time(9, 30) else "failed", as_of)
+            continue
+        verdicts[code] = (None, as_of)
+        overlay.append({
+            "code": code, "date": pd.Timestamp(as_of.date()), "open": q.get("open"), "high": q.get("high"),
+            "low": q.get("low"), "close": float(price), "volume": q.get("volume"), "amount": q.get("amount"),
+            "is_sample": bool(q.get("is_sample")), "origin": "quote",
+        })  # fmt: skip
+    if overlay:
+        extra = pd.DataFrame(overlay)
+        for col in ("open", "high", "low"):  # a quote without the day's range: its price stands in
+            extra[col] = pd.to_numeric(extra[col], errors="coerce").fillna(extra["close"])
+        keep = pd.Series(True, index=bars.index)
+        for rec in overlay:  # the quote replaces a stored bar of its day (and any later one)
+            keep &= ~((bars["code"] == rec["code"]) & (bars["date"] >= rec["date"]))
+        bars = pd.concat([bars.loc[keep, ["code", "date", "open", "high", "low", "close", "volume", "amount", "is_sample", "origin"]], extra], ignore_index=True)
+    flagged = flagged_bars(bars, names)
+    last = flagged.groupby("code", sort=False).tail(1) if len(flagged) else flagged
+    rows = {str(r["code"]): r for r in last.to_dict("records")}
+
+    out = SessionFigures("live", session, now)
+    for code in codes:
+        name = names.get(code, code)
+        verdict, q_as_of = verdicts.get(code, (None, None))
+        row = rows.get(code)
+        if row is None:
+            out.figures[code] = Figure(code, name, as_of=q_as_of, bad=verdict or "no_data")
+            continue
+        origin = str(row.get("origin"))
+        day = pd.Timestamp(row["date"]).date()
+        as_of = q_as_of if origin == "quote" else close_time(day)
+        bad = verdict if origin != "quote" and verdict in ("suspended", "pre_open") else None
+        if bad is None:
+            if bool(row.get("is_sample")):
+                bad = "sample"
+            elif code in failures:
+                bad = "failed"
+            elif verdict in ("failed",):
+                bad = "failed"
+            elif trading and (as_of is None or day < now.date() or now - as_of > stale_after):
+                bad = "stale"
+            elif not trading and day < expected:
+                bad = "stale"
+        out.figures[code] = _figure(row, name, as_of, bad)
+    for code in dict.fromkeys(benchmarks):
+        out.benchmarks[code] = _benchmark(store, code, now.date(), live=True, expected=expected)
+    return out
