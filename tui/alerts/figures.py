@@ -229,14 +229,16 @@ def live_figures(
         as_of = None if as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).to_pydatetime().astimezone(SHANGHAI)
         price = q.get("price")
         priced = price is not None and not pd.isna(price) and float(price) > 0
+        if as_of is not None and as_of.time() < PRE_OPEN_UNTIL and calendar.is_session(as_of.date()):
+            # Taken before 09:25: the sources report zeros (which the store may keep as a
+            # suspension); nothing of it is a price.
+            verdicts[code] = ("pre_open", as_of)
+            continue
         if bool(q.get("suspended")):
             verdicts[code] = ("suspended", as_of)
             continue
-        if as_of is None:
-            verdicts[code] = ("failed", None)
-            continue
-        if not priced or as_of.time() < PRE_OPEN_UNTIL and calendar.is_session(as_of.date()):
-            verdicts[code] = ("pre_open" if as_of.time() < time(9, 30) else "failed", as_of)
+        if as_of is None or not priced:
+            verdicts[code] = ("failed", as_of)
             continue
         verdicts[code] = (None, as_of)
         overlay.append({
