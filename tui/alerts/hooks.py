@@ -76,6 +76,25 @@ class AlertHook:
             return []
 
 
+def now_for(ctx: Any) -> datetime:
+    """Now in Shanghai; with a frozen today (THEME_TRACKER_TODAY), the evening of that day."""
+    from tui.alerts.figures import SHANGHAI
+
+    if getattr(ctx, "today_override", None) is not None:
+        d = ctx.today_override
+        return datetime(d.year, d.month, d.day, 20, 0, tzinfo=SHANGHAI)
+    return datetime.now(SHANGHAI)
+
+
+def summary_lines(result: Any, language: str = "zh") -> list[str]:
+    """One line per fired alert and per refused delivery (for the refresh command)."""
+    if result is None:
+        return []
+    lines = [f"alert: {a.text_en if language == 'en' else a.text_zh}" for a in result.fired]
+    lines += [f"alert delivery {d.describe()}" for d in result.refused]
+    return lines
+
+
 def post_brief(store: Any, report: Path, session: date, channels: list[Any], *, now: datetime,
                quiet_hours: str | None, language: str = "zh") -> list[Any]:  # fmt: skip
     """Send report.md (each channel cuts it to its platform's limit); recorded as 'brief'."""

@@ -84,12 +84,9 @@ def _load(ctx: Any, *, need_file: bool = True) -> tuple[Any, Any]:
 
 
 def _now(ctx: Any) -> datetime:
-    from tui.alerts.figures import SHANGHAI
+    from tui.alerts.hooks import now_for
 
-    if ctx.today_override is not None:
-        d = ctx.today_override
-        return datetime(d.year, d.month, d.day, 20, 0, tzinfo=SHANGHAI)
-    return datetime.now(SHANGHAI)
+    return now_for(ctx)
 
 
 def _channels(ctx: Any, webhooks: list[str]) -> list[Any]:

@@ -113,9 +113,23 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         finally:
             if bar is not None:
                 bar.close()
+        alerts = None
+        if (summary.fetched or summary.unchanged) and not received:  # issue 17: the alert rules
+            alerts = _alerts_after_refresh(store, ctx)
     for line in format_summary(summary, verbose=args.verbose, listed=streamed):
+        print(line)
+    from tui.alerts.hooks import summary_lines
+
+    for line in summary_lines(alerts, ctx.settings.language):
         print(line)
     sys.stdout.flush()
     if received:
         return exit_code(received[0])
     return int(ExitCode.OK if summary.ok else ExitCode.FAILED)
+
+
+def _alerts_after_refresh(store: Any, ctx: Any) -> Any:
+    """Evaluate the alert rules on what the refresh stored (issue 17); None without rules."""
+    from tui.alerts.hooks import AlertHook, now_for
+
+    return AlertHook.from_context(ctx).after_refresh(store, now=now_for(ctx), today=ctx.today())

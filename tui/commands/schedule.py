@@ -113,7 +113,7 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     runner = sched.ScheduleRunner(
         data_dir=ctx.data_dir, watchlists=ctx.watchlists, catalysts=ctx.catalysts, interval=interval, at=at,
         out=Path(args.out).expanduser() if args.out else None, refresh_interval=ctx.settings.refresh_interval,
-        source_factory=sched.default_source_factory,
+        source_factory=sched.default_source_factory, alert_hook=_alert_hook(ctx),
     )  # fmt: skip
     scheduler = BackgroundScheduler(timezone=sched.SHANGHAI)
     sched.add_jobs(scheduler, runner.quotes_job, runner.close_job, interval=interval, at=at)
@@ -145,6 +145,13 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     code = sched.serve(scheduler, on_stop=on_stop)
     print("theme-tracker schedule: stopped", file=sys.stderr)
     return code
+
+
+def _alert_hook(ctx: Any) -> Any:
+    """Alerts after each refresh and the daily brief (issue 17)."""
+    from tui.alerts.hooks import AlertHook
+
+    return AlertHook.from_context(ctx)
 
 
 __all__ = ["register", "run", "parse_at"]

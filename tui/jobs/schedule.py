@@ -322,6 +322,8 @@ class ScheduleRunner:
     source_factory: Callable[[], Any] = default_source_factory
     clock: Callable[[], datetime] = _now_shanghai
     calendar_factory: Callable[[list[date], date], Any] | None = None
+    #: tui.alerts.hooks.AlertHook: evaluate alerts after each refresh, post the daily brief.
+    alert_hook: Any = None
     _calendar: Any = field(default=None, repr=False)
     _calendar_key: Any = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -416,6 +418,8 @@ class ScheduleRunner:
             summary = run_refresh(store, self.source_factory(), codes, today=now.date(), now=now,
                                   quotes=True, history=False,
                                   budget=self._new_budget(quote_budget(self.interval, len(codes))))  # fmt: skip
+            if self.alert_hook is not None and (summary.fetched or summary.unchanged):
+                self.alert_hook.after_refresh(store, now=now)
         text = f"quotes refresh: {summary.fetched} fetched, {summary.unchanged} unchanged, {summary.failed} failed"
         (log.info if summary.ok else log.warning)(text)
         return text
@@ -459,6 +463,10 @@ class ScheduleRunner:
                 )  # fmt: skip
                 store.set_meta(META_LAST_CLOSE, session.isoformat())
                 written.append(f"{session.isoformat()} -> {run.directory}" + (" (stale data)" if run.snapshot.stale_rows else ""))
+                if self.alert_hook is not None and run.directory is not None:
+                    self.alert_hook.after_close(store, session=session, report=run.directory / "report.md", now=now)
+            if self.alert_hook is not None and (summary.fetched or summary.unchanged):
+                self.alert_hook.after_refresh(store, now=now)
         text = (f"after-close: refresh {summary.fetched} fetched, {summary.failed} failed; "
                 f"snapshot {'; '.join(written)}")  # fmt: skip
         (log.info if summary.ok else log.warning)(text)
