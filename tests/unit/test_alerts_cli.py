@@ -99,3 +99,16 @@ def test_reset_lets_a_replay_fire_again(env, capsys):
     assert main([*base, "alerts", "reset"]) == 0
     main([*base, "alerts", "check", "--date", "2025-02-27"])
     assert capsys.readouterr().out.count("1 fired") == 2
+
+
+def test_add_disable_remove_from_the_command_line(env, capsys):
+    base, alerts = env
+    assert main([*base, "alerts", "add", "dawei", "--stock", "600589", "--when", "price_above", "--value", "7"]) == 0
+    assert main([*base, "alerts", "disable", "theme-limit-up"]) == 0
+    text = alerts.read_text(encoding="utf-8")
+    assert text.startswith(RULES.splitlines()[0]) and 'stock: "600589"' in text and "enabled: false" in text
+    assert main([*base, "alerts", "add", "bad", "--theme", "all", "--when", "streak"]) == 1
+    assert "needs min" in capsys.readouterr().err
+    assert main([*base, "alerts", "remove", "dawei"]) == 0
+    assert main([*base, "alerts", "enable", "theme-limit-up"]) == 0
+    assert alerts.read_text(encoding="utf-8") == RULES

@@ -26,6 +26,12 @@ HEADLESS = [
     "tui.store",
     "tui.sources.akshare_source",
     "tui.export.snapshot",
+    # issue 17
+    "tui.alerts.engine",
+    "tui.alerts.hooks",
+    "tui.alerts.editing",
+    "tui.commands.alerts",
+    "tui.views.alerts_log",
 ]
 
 

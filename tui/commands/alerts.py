@@ -56,6 +56,21 @@ def register(subparsers: Any) -> None:
     reset.add_argument("--live", action="store_true", help="reset the live episodes instead of the replay ones")
     reset.set_defaults(handler=run_reset)
 
+    add = actions.add_parser("add", help="add a rule to the alerts file (comments and layout are kept)")
+    add.add_argument("id", help="the rule's id")
+    scope = add.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--stock", metavar="CODE", help="a six-digit stock code")
+    scope.add_argument("--theme", metavar="ID", help="a theme id, or 'all'")
+    add.add_argument("--when", required=True, metavar="CONDITION", help="the condition, e.g. limit_up, price_above, streak")
+    for name, kind in (("value", float), ("ratio", float), ("min", int), ("days", int)):
+        add.add_argument(f"--{name}", type=kind, help=f"the condition's {name}")
+    add.add_argument("--note", help="a note shown with the rule")
+    add.set_defaults(handler=run_edit, edit="add")
+    for action, text in (("enable", "switch a rule on"), ("disable", "switch a rule off (enabled: false)"), ("remove", "remove a rule")):
+        p = actions.add_parser(action, help=text)
+        p.add_argument("id", help="the rule's id")
+        p.set_defaults(handler=run_edit, edit=action)
+
     brief = actions.add_parser("brief", help="post a session's daily brief (report.md, shortened) to the webhooks")
     brief.add_argument("--date", metavar="YYYY-MM-DD", help="the session (default: the latest snapshot)")
     brief.add_argument("--webhook", metavar="KIND=URL", action="append", default=[], help="deliver here too (repeatable)")
@@ -226,6 +241,28 @@ def run_reset(args: argparse.Namespace, ctx: Any) -> int:
     with Store.open(ctx.data_dir) as store:
         n = reset(store.conn, namespace)
     print(f"{namespace}: {n} episode(s) forgotten")
+    return int(ExitCode.OK)
+
+
+def run_edit(args: argparse.Namespace, ctx: Any) -> int:
+    from tui.alerts.editing import AlertsEditor
+    from tui.alerts.rules import CONDITIONS
+
+    if args.edit == "add":
+        if args.when not in CONDITIONS:
+            raise UsageError(f"--when {args.when!r}: choose one of {', '.join(CONDITIONS)}")
+        editor = AlertsEditor(ctx.alerts, create=True)
+        result = editor.add_rule(args.id, when=args.when, stock=args.stock, theme=args.theme, value=args.value,
+                                 ratio=args.ratio, min=args.min, days=args.days, note=args.note)  # fmt: skip
+    else:
+        if not ctx.alerts.is_file():
+            raise UsageError(f"{ctx.alerts}: alert rules file not found; pass --alerts FILE or set 'alerts' in settings")
+        editor = AlertsEditor(ctx.alerts)
+        if args.edit == "remove":
+            result = editor.remove_rule(args.id)
+        else:
+            result = editor.set_enabled(args.id, args.edit == "enable")
+    print(result.message)
     return int(ExitCode.OK)
 
 

@@ -28,6 +28,7 @@ from tui.config.loader import Project, load_project
 from tui.config.reload import file_stamps, keep_last_valid
 from tui.context import Context
 from tui.domain.models import Theme
+from tui.ui.alerts_hook import AlertsMixin
 from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.gc_tuning import restore_garbage_collector, tune_garbage_collector
@@ -110,7 +111,7 @@ def refresh_job(data_dir: Any, source_factory: Callable[[], Any], codes: list[st
         return summary, read_board_inputs(store, codes, benchmarks)
 
 
-class ThemeTrackerApp(App[int]):
+class ThemeTrackerApp(AlertsMixin, App[int]):
     """The theme board, catalyst calendar and indicators of the user's themes."""
 
     CSS_PATH = "app.tcss"
@@ -176,6 +177,7 @@ class ThemeTrackerApp(App[int]):
             ("m", "edit('move')", t("bind.move"), False),
             ("t", "edit('status')", t("bind.set_status"), False),
             ("R", "reload", t("bind.reload"), False),
+            ("l", "show_alerts", t("bind.alerts"), False),  # issue 17
             ("question_mark", "help", t("bind.help"), True),
         ]:
             self._bindings.bind(key, action, desc, show=show)
@@ -439,6 +441,7 @@ class ThemeTrackerApp(App[int]):
             result = await run_in_daemon_thread(runner.close_job, name="theme-tracker-close-job")
             self.notify(result, title=self.labels("schedule.close_done"), timeout=6, markup=False)
             self.load_board_data()
+            self.check_alerts()
 
         self.schedule = InAppSchedule(on_quotes, on_close, interval=max(1, round(self.refresh_interval / 60)), calendar=self.calendar, clock=self.now)
         self.schedule.start()
@@ -481,6 +484,8 @@ class ThemeTrackerApp(App[int]):
         self.query_one(ThemeIndexPane).refresh_data()
         self.query_one(CatalystsPane).invalidate_reactions()
         self.redraw()
+        if summary.fetched or summary.unchanged:
+            self.check_alerts()  # issue 17: evaluate the alert rules on what was stored
 
     # ------------------------------------------------------------------ watching files
 
@@ -613,6 +618,7 @@ class ThemeTrackerApp(App[int]):
             label = f"{tab_name} → {t(EDIT_LABELS[tab, what])}"
             yield SystemCommand(label, label, partial(self._open_from_palette, tab, opener))
         yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
+        yield SystemCommand(t("bind.alerts"), t("bind.alerts"), self.action_show_alerts)
         yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)
 
 

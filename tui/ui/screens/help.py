@@ -25,6 +25,7 @@ HELP_ZH = """\
 | `t` | 催化剂：更新状态和结果 |
 | `a` | 催化剂：全部题材 / 当前题材 |
 | `R` | 重新读取 YAML 文件 |
+| `l` | 提醒记录：触发过的提醒（含数据时间）和推送结果 |
 | `ctrl+p` | 命令面板（所有操作） |
 | `?` | 本帮助 |
 | `q` | 退出 |
@@ -73,6 +74,7 @@ HELP_EN = """\
 | `t` | Catalysts: set status and outcome |
 | `a` | Catalysts: all themes / this theme |
 | `R` | Reload the YAML files |
+| `l` | Alerts log: the alerts that fired (with their figures' time) and the deliveries |
 | `ctrl+p` | Command palette (every action) |
 | `?` | This help |
 | `q` | Quit |

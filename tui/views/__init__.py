@@ -1,0 +1,1 @@
+"""Headless view models and loaders: what a screen shows, computed without Textual."""
