@@ -251,9 +251,20 @@ def live_figures(
         for col in ("open", "high", "low"):  # a quote without the day's range: its price stands in
             extra[col] = pd.to_numeric(extra[col], errors="coerce").fillna(extra["close"])
         keep = pd.Series(True, index=bars.index)
+        prior = []
         for rec in overlay:  # the quote replaces a stored bar of its day (and any later one)
             keep &= ~((bars["code"] == rec["code"]) & (bars["date"] >= rec["date"]))
-        bars = pd.concat([bars.loc[keep, ["code", "date", "open", "high", "low", "close", "volume", "amount", "is_sample", "origin"]], extra], ignore_index=True)
+            earlier = (bars["code"] == rec["code"]) & (bars["date"] < rec["date"])
+            prev = quote_rows[rec["code"]].get("prev_close")
+            if not earlier.any() and prev is not None and not pd.isna(prev) and float(prev) > 0:
+                # No stored history: the quote's own previous close stands in as the day
+                # before, so that the limit prices can still be computed.
+                prior.append({"code": rec["code"], "date": rec["date"] - pd.Timedelta(days=1), "open": prev,
+                              "high": prev, "low": prev, "close": float(prev), "volume": float("nan"),
+                              "amount": float("nan"), "is_sample": rec["is_sample"], "origin": "quote"})  # fmt: skip
+        cols = ["code", "date", "open", "high", "low", "close", "volume", "amount", "is_sample", "origin"]
+        parts = [bars.loc[keep, cols], extra] + ([pd.DataFrame(prior)] if prior else [])
+        bars = pd.concat(parts, ignore_index=True)
     flagged = flagged_bars(bars, names)
     last = flagged.groupby("code", sort=False).tail(1) if len(flagged) else flagged
     rows = {str(r["code"]): r for r in last.to_dict("records")}

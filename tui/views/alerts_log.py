@@ -28,10 +28,30 @@ class DeliveryRow:
     detail: str
 
 
+@dataclass(frozen=True)
+class RuleRow:
+    id: str
+    scope: str
+    when: str
+    param: str
+    enabled: bool
+
+
 @dataclass
 class AlertLog:
     alerts: list[AlertRow] = field(default_factory=list)
     deliveries: list[DeliveryRow] = field(default_factory=list)
+    rules: list[RuleRow] = field(default_factory=list)
+    #: Problems in the rules file, as `file:line:col: ...` lines.
+    problems: list[str] = field(default_factory=list)
+
+
+def rule_rows(ruleset: Any) -> list[RuleRow]:
+    rows = []
+    for r in ruleset.rules:
+        param = "—" if r.param is None else f"{r.param:g}" if isinstance(r.param, float) else str(r.param)
+        rows.append(RuleRow(r.id, r.stock or (r.theme or ""), r.when, param, r.enabled))
+    return rows
 
 
 def _minute(text: str | None) -> str:
@@ -52,11 +72,24 @@ def build_log(alerts: list[Any], deliveries: list[dict[str, Any]], language: str
     return out
 
 
-def load_alert_log(data_dir: Path, *, language: str = "zh", limit: int = 200) -> AlertLog:
-    """Read the log from the store (call from a worker thread)."""
+def load_alert_log(data_dir: Path, alerts_file: Path | None = None, *, language: str = "zh", limit: int = 200) -> AlertLog:
+    """Read the log from the store and the rules from their file (call from a worker thread)."""
     from tui.alerts.delivery import recent_deliveries
     from tui.alerts.episodes import recent_alerts
+    from tui.alerts.rules import load_rules
     from tui.store import Store
 
     with Store.open(data_dir) as store:
-        return build_log(recent_alerts(store.conn, limit), recent_deliveries(store.conn, limit), language)
+        log = build_log(recent_alerts(store.conn, limit), recent_deliveries(store.conn, limit), language)
+    if alerts_file is not None:
+        ruleset = load_rules(Path(alerts_file))
+        log.rules = rule_rows(ruleset)
+        log.problems = [str(d) for d in ruleset.diagnostics]
+    return log
+
+
+def toggle_rule(alerts_file: Path, rule_id: str, enabled: bool) -> str:
+    """Switch a rule on or off through the comment-preserving editor; returns the message."""
+    from tui.alerts.editing import AlertsEditor
+
+    return AlertsEditor(alerts_file).set_enabled(rule_id, enabled).message

@@ -20,11 +20,12 @@ from tui.views.alerts_log import AlertLog, load_alert_log
 
 class AlertsScreen(Screen[None]):
     DEFAULT_CSS = """
-    AlertsScreen #alerts-summary, AlertsScreen #deliveries-title { height: 1; padding: 0 1; }
+    AlertsScreen #alerts-summary, AlertsScreen #deliveries-title, AlertsScreen #rules-title { height: 1; padding: 0 1; }
     AlertsScreen #alerts-table { height: 2fr; }
-    AlertsScreen #deliveries-table { height: 1fr; }
+    AlertsScreen #deliveries-table, AlertsScreen #rules-table { height: 1fr; }
     """
-    BINDINGS = [Binding("escape,q", "back", "返回"), Binding("r", "reload", "刷新", show=False)]
+    BINDINGS = [Binding("escape,q", "back", "返回"), Binding("r", "reload", "刷新", show=False),
+                Binding("space", "toggle_rule", "开/关", show=False)]
 
     def __init__(self, labels: Labels, data_dir, alerts_file) -> None:
         super().__init__()
@@ -49,15 +50,24 @@ class AlertsScreen(Screen[None]):
             deliveries.add_column(t("col.status"), key="status", width=12)
             deliveries.add_column(t("alerts.detail"), key="detail")
             yield deliveries
+            yield Static(t("alerts.rules"), id="rules-title")
+            rules: DataTable = DataTable(id="rules-table", cursor_type="row")
+            rules.add_column(t("col.rule"), key="id", width=22)
+            rules.add_column(t("alerts.scope"), key="scope", width=16)
+            rules.add_column(t("alerts.when"), key="when", width=22)
+            rules.add_column(t("alerts.param"), key="param", width=8)
+            rules.add_column(t("alerts.enabled"), key="enabled")
+            yield rules
         yield Footer()
 
     def on_mount(self) -> None:
         self._bindings.bind("escape,q", "back", self.t("alerts.back"))
+        self._bindings.bind("space", "toggle_rule", self.t("alerts.toggle"), show=True)
         self.load()
 
     @work(exclusive=True, group="alerts-log", exit_on_error=False)
     async def load(self) -> None:
-        log = await run_in_daemon_thread(partial(load_alert_log, self.data_dir, language=self.t.language))
+        log = await run_in_daemon_thread(partial(load_alert_log, self.data_dir, self.alerts_file, language=self.t.language))
         self.show(log)
 
     def show(self, log: AlertLog) -> None:
@@ -74,6 +84,33 @@ class AlertsScreen(Screen[None]):
         for d in log.deliveries:
             status = t(f"alerts.status.{d.status}")
             dtable.add_row(*plain_cells(d.at, d.channel, status, Text(d.detail)), key=d.key)
+        rtable = self.query_one("#rules-table", DataTable)
+        rtable.clear()
+        for r in log.rules:
+            on = t("alerts.on") if r.enabled else t("alerts.off")
+            rtable.add_row(*plain_cells(r.id, r.scope, r.when, r.param, on), key=r.id)
+        if log.problems:
+            self.app.notify("\n".join(log.problems[:5]), title=t("problems.loaded_with_errors"), severity="error", timeout=8, markup=False)
+
+    def action_toggle_rule(self) -> None:
+        """Switch the selected rule on or off (written through the comment-preserving editor)."""
+        table = self.query_one("#rules-table", DataTable)
+        if self.log_data is None or not self.log_data.rules or table.cursor_row is None:
+            return
+        row = self.log_data.rules[min(table.cursor_row, len(self.log_data.rules) - 1)]
+        self.toggle(row.id, not row.enabled)
+
+    @work(exclusive=True, group="alerts-edit", exit_on_error=False)
+    async def toggle(self, rule_id: str, enabled: bool) -> None:
+        from tui.views.alerts_log import toggle_rule
+
+        try:
+            message = await run_in_daemon_thread(partial(toggle_rule, self.alerts_file, rule_id, enabled))
+        except Exception as exc:  # noqa: BLE001 - EditError and file errors: shown, nothing written
+            self.app.notify(str(exc), title=self.t("alerts.edit_failed"), severity="error", timeout=8, markup=False)
+            return
+        self.app.notify(message, timeout=3, markup=False)
+        self.load()
 
     def action_reload(self) -> None:
         self.load()
