@@ -112,3 +112,15 @@ def test_add_disable_remove_from_the_command_line(env, capsys):
     assert main([*base, "alerts", "remove", "dawei"]) == 0
     assert main([*base, "alerts", "enable", "theme-limit-up"]) == 0
     assert alerts.read_text(encoding="utf-8") == RULES
+
+
+def test_validate_checks_the_alerts_file_too(env, capsys):
+    base, alerts = env
+    alerts.write_text(RULES + '  - id: x\n    stock: "000002"\n    when: limit_up\n  - id: y\n    theme: all\n    when: nope\n', encoding="utf-8")
+    assert main([*base, "validate"]) == 1
+    err_out = capsys.readouterr()
+    assert f"{alerts}:10:11: error: when:" in err_out.out
+    assert f"{alerts}:6:12: warning: rule 'x' names stock 000002, which is in no watchlist" in err_out.out
+    assert main([*base, "validate", str(alerts)]) == 1
+    out = capsys.readouterr().out
+    assert out.count(str(alerts)) == 2 and "catalysts.yaml" not in out

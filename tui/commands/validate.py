@@ -45,10 +45,31 @@ def _expand(paths: list[str]) -> list[Path]:
     return files
 
 
+def _alert_rules(project: Project, path: Path) -> Project:
+    """Add the alert rules file's problems (issue 17) to the report."""
+    from tui.alerts.rules import load_rules
+
+    project.files.append(path)
+    project.diagnostics += load_rules(path, project).diagnostics
+    return project
+
+
 def _load(args: argparse.Namespace, ctx: Context) -> Project:
     if not args.paths:
-        return load_project(ctx.watchlists, ctx.catalysts)
+        project = load_project(ctx.watchlists, ctx.catalysts)
+        return _alert_rules(project, ctx.alerts) if ctx.alerts.is_file() else project
     files = _expand(args.paths)
+    alert_files = [f for f in files if f.resolve() == ctx.alerts.resolve()]
+    if alert_files:
+        rest = [f for f in files if f not in alert_files]
+        project = load_project(ctx.watchlists, ctx.catalysts) if not rest else _load_files(rest, ctx)
+        if not rest:
+            project.diagnostics, project.files = [], []
+        return _alert_rules(project, alert_files[0])
+    return _load_files(files, ctx)
+
+
+def _load_files(files: list[Path], ctx: Context) -> Project:
     catalyst_files = [f for f in files if f.resolve() == ctx.catalysts.resolve()]
     project = load_files([f for f in files if f not in catalyst_files], catalyst_paths=catalyst_files)
     if not project.themes and project.catalysts and ctx.watchlists.is_dir():
