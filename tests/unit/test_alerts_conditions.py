@@ -160,3 +160,17 @@ def test_sample_replay_fires_for_600589_once(tmp_path):
         assert alert.text_en.startswith("[replay] [sample data] [limit-up]")
         second = check(store, project, rule, day=date(2025, 2, 27))
         assert second.fired == [] and [v.subject for v in second.holding] == ["600589"]
+
+
+def test_previous_mean_equals_pandas_rolling():
+    import numpy as np
+    import pandas as pd
+
+    from tui.alerts.figures import previous_mean
+
+    rng = np.random.default_rng(3)
+    codes = np.repeat(["a", "b", "c"], [30, 5, 45])
+    values = rng.uniform(1, 100, len(codes))
+    values[[7, 40]] = np.nan
+    expected = pd.Series(values).groupby(codes).transform(lambda s: s.shift(1).rolling(20, min_periods=20).mean())
+    np.testing.assert_allclose(previous_mean(codes, values, 20), expected.to_numpy(), equal_nan=True)

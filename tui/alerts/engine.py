@@ -104,7 +104,7 @@ def run_check(
     ctx = EvalContext(project, figures, day, calendar, inbox)
     verdicts, skips = evaluate(rules, ctx)
     replay = replay_date is not None
-    verdicts = [label_verdict(v, replay) for v in verdicts]
+    verdicts = [label_verdict(v, replay) if v.true else v for v in verdicts]
     namespace = episodes.REPLAY if replay else episodes.LIVE
     fired = episodes.claim(store.conn, verdicts, namespace=namespace, session=figures.session, now=now, dry_run=dry_run)
     fired_keys = {(a.rule_id, a.subject) for a in fired}

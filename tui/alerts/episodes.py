@@ -88,12 +88,13 @@ def claim(
     out: list[Alert] = []
 
     def run() -> None:
-        keys = json.dumps([[v.rule.id, v.subject] for v in verdicts])
+        # One range read per rule on the primary key (namespace, rule_id, subject); a join on
+        # (rule, subject) pairs from JSON made SQLite compare every pair with every row.
+        rule_ids = json.dumps(sorted({v.rule.id for v in verdicts}))
         rows = conn.execute(
-            "SELECT s.rule_id, s.subject, s.active, s.episode FROM alert_state AS s"
-            " JOIN json_each(?) AS k ON s.rule_id = json_extract(k.value, '$[0]')"
-            " AND s.subject = json_extract(k.value, '$[1]') WHERE s.namespace = ?",
-            (keys, namespace),
+            "SELECT rule_id, subject, active, episode FROM alert_state"
+            " WHERE namespace = ? AND rule_id IN (SELECT value FROM json_each(?))",
+            (namespace, rule_ids),
         ).fetchall()
         state = {(r[0], r[1]): (bool(r[2]), r[3]) for r in rows}
         updates = []
@@ -156,11 +157,8 @@ def reset(conn: Any, namespace: str) -> int:
 
 
 def active_count(conn: Any, namespace: str, keys: Iterable[tuple[str, str]]) -> int:
-    keys = list(keys)
-    if not keys:
+    wanted = set(keys)
+    if not wanted:
         return 0
-    return int(conn.execute(
-        "SELECT count(*) FROM alert_state AS s JOIN json_each(?) AS k ON s.rule_id = json_extract(k.value, '$[0]')"
-        " AND s.subject = json_extract(k.value, '$[1]') WHERE s.namespace = ? AND s.active = 1",
-        (json.dumps([list(k) for k in keys]), namespace),
-    ).fetchone()[0])  # fmt: skip
+    rows = conn.execute("SELECT rule_id, subject FROM alert_state WHERE namespace = ? AND active = 1", (namespace,)).fetchall()
+    return sum((r[0], r[1]) in wanted for r in rows)

@@ -24,6 +24,8 @@ class AlertHook:
     watchlists: Path
     catalysts: Path | None
     settings: Any  # tui.settings.Settings
+    #: False: only the daily brief (the app evaluates itself, to notify what fires).
+    evaluate: bool = True
 
     @classmethod
     def from_context(cls, ctx: Any) -> AlertHook:
@@ -32,7 +34,7 @@ class AlertHook:
     def after_refresh(self, store: Any, *, now: datetime, today: date | None = None, send: bool = True) -> Any:
         """Evaluate the rules live and deliver what fires; None when there is no rules file."""
         try:
-            if not self.alerts.is_file():
+            if not self.evaluate or not self.alerts.is_file():
                 return None
             from tui.alerts.delivery import channels_from_settings
             from tui.alerts.engine import run_check

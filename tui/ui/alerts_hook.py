@@ -69,6 +69,15 @@ class AlertsMixin:
         for d in result.refused:
             app.notify(d.describe(), title=t("alerts.delivery_failed"), severity="error", timeout=10, markup=False)
 
+    def brief_hook(self) -> Any:
+        """For the in-app schedule: post the daily brief after the close (no evaluation there:
+        the app evaluates after the run, so that it can notify what fires)."""
+        from dataclasses import replace
+
+        from tui.alerts.hooks import AlertHook
+
+        return replace(AlertHook.from_context(self.ctx), evaluate=False)  # type: ignore[attr-defined]
+
     def action_show_alerts(self) -> None:
         from tui.ui.screens.alerts import AlertsScreen
 

@@ -432,6 +432,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         runner = ScheduleRunner(
             data_dir=self.ctx.data_dir, watchlists=self.ctx.watchlists, catalysts=self.ctx.catalysts,
             refresh_interval=self.refresh_interval, source_factory=self.make_source, clock=self.now,
+            alert_hook=self.brief_hook(),  # issue 17: the daily brief; alerts are checked below
         )
 
         async def on_quotes() -> None:
