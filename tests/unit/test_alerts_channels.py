@@ -196,3 +196,17 @@ def test_cut_utf8_never_splits_a_character():
     text = "涨" * 2000
     cut = cut_utf8(text, 100)
     assert len(cut.encode("utf-8")) <= 100 and cut.encode("utf-8").decode("utf-8") == cut
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_message_carries_the_robot_keyword(language):
+    from tui.alerts.channels import KEYWORD
+    from tui.alerts.engine import alert_message, brief_message
+    from tui.alerts.episodes import Alert
+
+    alert = Alert(1, "t", "replay", "r", "limit_up", "600589", "大位科技", "2025-02-27", None, True, True, "zh", "en", {})
+    for message in (alert_message([alert], session=date(2025, 2, 27), replay=True, language=language),
+                    brief_message("# 日报\nline", session=date(2025, 2, 27), language=language)):
+        assert KEYWORD in message.title
+    assert "回放" in alert_message([alert], session=date(2025, 2, 27), replay=True).title
+    assert "replay" in alert_message([alert], session=date(2025, 2, 27), replay=True, language="en").title

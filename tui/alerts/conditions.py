@@ -277,6 +277,8 @@ def indicator_condition(rule: Rule, ctx: EvalContext) -> tuple[list[Verdict], li
     verdicts = []
     for theme, ind in _scope_indicators(rule, ctx.project):
         subject = f"{theme.id}/{ind.id}"
+        if ctx.figures.replay:  # as things stood that day: later readings were not known yet
+            ind = ind.model_copy(update={"readings": [r for r in ind.readings if r.date.end <= ctx.today]})
         if rule.when == "indicator_new_reading":
             latest = ind.readings[-1] if ind.readings else None
             if latest is None:

@@ -124,7 +124,7 @@ def alert_message(alerts: Sequence[episodes.Alert], *, session: date, replay: bo
     """One message listing the alerts (the first MAX_LINES; the rest counted)."""
     sample = any(a.is_sample for a in alerts)
     if language == "en":
-        title = f"Theme tracker alerts · {session.isoformat()}" + (" (replay)" if replay else "") + (" (sample data)" if sample else "")
+        title = f"{TITLE_ZH} · theme-tracker alerts · {session.isoformat()}" + (" (replay)" if replay else "") + (" (sample data)" if sample else "")
         more = "… and {n} more"
     else:
         title = f"{TITLE_ZH} · {session.isoformat()}" + ("（回放）" if replay else "") + ("（样本数据）" if sample else "")
@@ -141,7 +141,9 @@ def alert_message(alerts: Sequence[episodes.Alert], *, session: date, replay: bo
 
 def brief_message(report_md: str, *, session: date, language: str = "zh") -> Message:
     """The daily brief (report.md) as a message; each channel cuts it to its own limit."""
-    title = f"题材追踪 日报 · {session.isoformat()}" if language != "en" else f"Theme tracker daily brief · {session.isoformat()}"
+    # Every title carries the keyword 题材追踪 (channels.KEYWORD), whatever the language: robots
+    # with keyword security refuse a message without it.
+    title = f"题材追踪 日报 · {session.isoformat()}" if language != "en" else f"题材追踪 · daily brief · {session.isoformat()}"
     lines = [ln for ln in report_md.splitlines()]
     if lines and lines[0].startswith("# "):
         lines = lines[1:]
