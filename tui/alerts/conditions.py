@@ -275,6 +275,7 @@ def indicator_condition(rule: Rule, ctx: EvalContext) -> tuple[list[Verdict], li
     from tui.domain.indicators import IndicatorStatus, assess
 
     verdicts = []
+    as_of = ctx.figures.now if not ctx.figures.replay else None
     for theme, ind in _scope_indicators(rule, ctx.project):
         subject = f"{theme.id}/{ind.id}"
         if ctx.figures.replay:  # as things stood that day: later readings were not known yet
@@ -285,13 +286,13 @@ def indicator_condition(rule: Rule, ctx: EvalContext) -> tuple[list[Verdict], li
                 continue
             age = (ctx.today - latest.date.end).days
             holds = 0 <= age <= rule.param
-            verdicts.append(Verdict(rule, subject, ind.name, holds, None, False, str(latest.date),
+            verdicts.append(Verdict(rule, subject, ind.name, holds, as_of, False, str(latest.date),
                                     f"{theme.name} · {ind.name}：新读数 {latest.value} {ind.unit}（{latest.date}）",
                                     f"{theme.name} · {ind.name}: new reading {latest.value} {ind.unit} ({latest.date})", {"date": str(latest.date)}))  # fmt: skip
             continue
         a = assess(ind, ctx.today)
         want = IndicatorStatus.STALE if rule.when == "indicator_stale" else IndicatorStatus.OFF_TRACK
-        verdicts.append(Verdict(rule, subject, ind.name, a.status is want, None, False, "",
+        verdicts.append(Verdict(rule, subject, ind.name, a.status is want, as_of, False, "",
                                 f"{theme.name} · {ind.name}：{a.detail_zh or a.detail}",
                                 f"{theme.name} · {ind.name}: {a.detail}", {"status": a.status.value}))  # fmt: skip
     return verdicts, []
