@@ -58,3 +58,18 @@ def test_bad_timeout_is_a_usage_error(tmp_path):
     ctx = Context(watchlists=tmp_path, catalysts=tmp_path / "c.yaml", data_dir=tmp_path)
     with pytest.raises(UsageError):
         command.run(parse(["--codes", "300133", "--timeout", "0"]), ctx)
+
+
+def test_run_evaluates_the_alert_rules_after_the_refresh(tmp_path, monkeypatch, capsys):
+    """Issue 17: with an alerts file, what fires on the refreshed figures is printed."""
+    rules = tmp_path / "alerts.yaml"
+    rules.write_text('rules:\n  - id: above-5\n    stock: "300133"\n    when: price_above\n    value: 5\n', encoding="utf-8")
+    ctx = Context(watchlists=tmp_path / "w", catalysts=tmp_path / "c.yaml", data_dir=tmp_path / "data",
+                  today_override=date(2025, 11, 21), alerts=rules)
+    source = FakeSource(full_series())
+    monkeypatch.setattr(akshare_source, "AkshareSource", lambda **kw: source)
+    command.run(parse(["--codes", "300133", "--quotes-only"]), ctx)
+    out = capsys.readouterr().out
+    assert "alert: 【价格突破】n300133 300133 价格 10.00 ≥ 5.00 · 截至 2025-11-21 17:00" in out
+    command.run(parse(["--codes", "300133", "--quotes-only"]), ctx)
+    assert "alert:" not in capsys.readouterr().out  # once per episode

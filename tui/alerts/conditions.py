@@ -174,8 +174,9 @@ def stock_condition(rule: Rule, ctx: EvalContext) -> tuple[list[Verdict], list[S
             continue
         holds, zh, en, data = got
         label = f.name if f.name and f.name != code else name
+        who = code if label == code else f"{label} {code}"
         verdicts.append(Verdict(rule, code, label, holds, f.as_of, f.is_sample, "",
-                                f"{label} {code} {zh}", f"{label} {code} {en}", data))  # fmt: skip
+                                f"{who} {zh}", f"{who} {en}", data))  # fmt: skip
     return verdicts, skips
 
 

@@ -295,7 +295,8 @@ def live_figures(
 
     out = SessionFigures("live", session, now)
     for code in codes:
-        name = names.get(code, code)
+        quoted_name = (quote_rows.get(code) or {}).get("name")
+        name = names.get(code) or (quoted_name if isinstance(quoted_name, str) and quoted_name else code)
         verdict, q_as_of = verdicts.get(code, (None, None))
         row = rows.get(code)
         if row is None:
