@@ -67,7 +67,7 @@ def test_problems_are_located_and_the_rest_loads(tmp_path):
     assert [r.id for r in rules.rules] == ["ok"]
     got = [(d.line, d.col, d.message) for d in rules.diagnostics]
     assert got[0][:2] == (6, 12) and "quotes" in got[0][2]
-    assert (got[1][0], "needs min") == (8, "needs min") and "needs min" in got[1][2]
+    assert got[1][0] == 8 and "needs min" in got[1][2]
     assert got[2][0] == 11 and "value is not used by when: limit_up" in got[2][2]
     assert got[3][0] == 15 and "duplicate rule id 'ok' (first at line 2)" in got[3][2]
     assert got[4][:2] == (20, 11) and "limit_up" in got[4][2]
