@@ -124,3 +124,15 @@ def test_validate_checks_the_alerts_file_too(env, capsys):
     assert main([*base, "validate", str(alerts)]) == 1
     out = capsys.readouterr().out
     assert out.count(str(alerts)) == 2 and "catalysts.yaml" not in out
+
+
+def test_brief_posts_the_report_cut_to_the_platform(env, server, tmp_path, capsys):
+    base, _ = env
+    out = tmp_path / "snaps"
+    assert main([*base, "snapshot", "--date", "2025-11-21", "--out", str(out)]) == 0
+    server.success = {"code": 0, "msg": "success", "data": {}}
+    assert main([*base, "alerts", "brief", "--out", str(out), "--webhook", f"feishu={server.url()}"]) == 0
+    post = server.received[0].body["content"]["post"]["zh_cn"]
+    assert post["title"] == "题材追踪 日报 · 2025-11-21"
+    assert any("题材概览" in row[0]["text"] for row in post["content"])
+    assert "sent: --webhook feishu (feishu)" in capsys.readouterr().out
