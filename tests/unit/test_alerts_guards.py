@@ -96,3 +96,12 @@ def test_replay_evaluates_sample_bars_and_says_so(store):
                        replay_date=af.LAST)  # fmt: skip
     assert [a.subject for a in result.fired] == ["600002"] and result.sample
     assert result.fired[0].text_en.startswith("[replay] [sample data] [limit-up]")
+
+
+def test_a_fresh_install_says_its_figures_are_sample_data(tmp_path):
+    from tui.store import Store
+
+    with Store.open(tmp_path / "fresh") as store:  # the shipped sample bars only (to 2025-11-21)
+        result = run_check(store, af.project(("600589",)), [RULE], now=af.at(date(2026, 3, 2), 10), calendar=af.calendar(date(2026, 3, 2)),
+                           stale_after=timedelta(seconds=90))  # fmt: skip
+    assert result.fired == [] and reasons(result) == ["sample"]

@@ -220,6 +220,21 @@ def replay_figures(
 # --------------------------------------------------------------------------- live
 
 
+def _older_than_window(store: Any, codes: list[str], start: date) -> dict[str, str]:
+    """For codes with nothing recent: "sample" or "stale" when they have older stored bars (so
+    that a fresh install says why it stays quiet), from one grouped read."""
+    if not codes:
+        return {}
+    import json
+
+    rows = store.conn.execute(
+        "SELECT code, max(date), is_sample FROM bars WHERE adjust = 'qfq' AND date < ?"
+        " AND code IN (SELECT value FROM json_each(?)) GROUP BY code",
+        (start.isoformat(), json.dumps(codes)),
+    ).fetchall()
+    return {r[0]: "sample" if r[2] else "stale" for r in rows}
+
+
 def _quote_failures(store: Any) -> set[str]:
     """Codes whose latest quote fetch failed (and was not followed by a success)."""
     return {e["code"] for e in store.last_fetch_errors(limit=100_000) if e.get("kind") == "quote" and e.get("code")}
@@ -293,6 +308,7 @@ def live_figures(
     last = flagged.groupby("code", sort=False).tail(1) if len(flagged) else flagged
     rows = {str(r["code"]): r for r in last.to_dict("records")}
 
+    old = _older_than_window(store, [c for c in codes if c not in rows], start)
     out = SessionFigures("live", session, now)
     for code in codes:
         quoted_name = (quote_rows.get(code) or {}).get("name")
@@ -300,7 +316,8 @@ def live_figures(
         verdict, q_as_of = verdicts.get(code, (None, None))
         row = rows.get(code)
         if row is None:
-            out.figures[code] = Figure(code, name, as_of=q_as_of, bad=verdict or "no_data")
+            bad = verdict or old.get(code) or "no_data"
+            out.figures[code] = Figure(code, name, as_of=q_as_of, bad=bad)
             continue
         origin = str(row.get("origin"))
         day = pd.Timestamp(row["date"]).date()
