@@ -61,7 +61,7 @@ def test_watchlist_add_then_remove(files, capsys):
                "--reason", "算力调度", "--risk", "估值偏高", "--tags", "算力租赁,跨界") == 0
     out, err = capsys.readouterr()
     assert out.strip().splitlines() == [f"added 300002 神州泰岳 to compute-power ({wl / 'compute-power.yaml'})"]
-    assert "compute-power.yaml.bak" in err
+    assert ".backup/compute-power.yaml" in err
     theme = load_project(wl, None).theme("compute-power")
     stock = next(s for s in theme.stocks if s.code == "300002")
     assert (stock.segment, stock.reason, stock.risks, stock.tags) == ("下游", "算力调度", ["估值偏高"], ["算力租赁", "跨界"])
@@ -115,7 +115,9 @@ def test_refused_edits_exit_1_and_change_nothing(files, capsys, argv, message):
     out, err = capsys.readouterr()
     assert out == ""
     assert message in err and err.startswith("theme-tracker: ")
-    assert {p: p.read_bytes() for p in [*wl.iterdir(), cal]} == before
+    # (.backup/ may now hold the edit lock; no file changed and no backup was written)
+    assert {p: p.read_bytes() for p in [*wl.iterdir(), cal] if p.name != ".backup"} == before
+    assert not [p for p in (wl / ".backup").glob("*.yaml")]
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@
     theme-tracker reading add INDICATOR_ID --date D --value V [--source S] [--note N]
 
 Edits go through tui.config.editing: validated before writing, minimal diffs, atomic writes
-with a `<file>.bak` backup. stdout gets one confirmation line; warnings and errors go to
+with a backup in `.backup/` beside the file. stdout gets one confirmation line; warnings and errors go to
 stderr. Exit codes: 0 done, 1 refused (invalid value, unknown id, file changed on disk),
 2 usage error (bad option, missing --name).
 """
@@ -17,6 +17,7 @@ stderr. Exit codes: 0 done, 1 refused (invalid value, unknown id, file changed o
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 from tui.config.editing import (
     UNSET,
     CatalystEditor,
+    EditError,
     EditResult,
     NameLookup,
     WatchlistEditor,
@@ -32,6 +34,7 @@ from tui.config.editing import (
     move_stock,
     reference_warnings,
 )
+from tui.config.atomic import file_locks
 from tui.context import Context
 from tui.config.editing import MissingNameError
 from tui.errors import ExitCode, UsageError
@@ -62,7 +65,7 @@ def _group(sub: argparse._SubParsersAction, name: str, help: str) -> argparse._S
     p = sub.add_parser(
         name, help=help,
         description=f"{help[0].upper()}{help[1:]}. Edits keep comments and layout; the previous "
-        "version is kept as <file>.bak. Exit status: 0 done, 1 refused, 2 usage error.",
+        "version is kept in .backup/ beside the file. Exit status: 0 done, 1 refused, 2 usage error.",
     )
     return p.add_subparsers(dest="action", metavar="ACTION", required=True)
 
@@ -73,7 +76,8 @@ def _register_watchlist(sub: argparse._SubParsersAction) -> None:
     p = actions.add_parser("add", help="add a stock to a theme", description="Add a stock to a theme's watchlist file. "
                            "It goes after the last stock of its segment group (or at the end).")
     p.add_argument("theme", metavar="THEME_ID")
-    p.add_argument("code", metavar="CODE", help="six-digit A-share code (or five-digit HK)")
+    p.add_argument("code", metavar="CODE", help="six-digit A-share code (a five-digit Hong Kong code needs --market HK)")
+    p.add_argument("--market", metavar="M", choices=("A", "HK"), help="HK for a Hong Kong listing (five-digit code); default A-share")
     p.add_argument("--name", metavar="N", help="the company's name (required until quotes are stored)")
     p.add_argument("--segment", metavar="S", help="industry-chain segment; one of the theme's segments")
     p.add_argument("--reason", metavar="R", help="why the stock is in the theme")
@@ -172,16 +176,30 @@ def _editor(ctx: Context, theme: str, **kw: Any) -> WatchlistEditor:
     return WatchlistEditor(find_theme_file(ctx.watchlists, theme), **kw)
 
 
+def _under_lock(editor: Any, edit: Callable[[], Any]) -> Any:
+    """Run `edit` with the file's write lock held from (re)loading to renaming: a CLI edit is
+    "add this stock", not "apply this diff", so it is applied to the file as it is now and never
+    refused because another writer finished a moment earlier."""
+    with editor.locked():
+        editor.reload()
+        return edit()
+
+
 def run_watchlist_add(args: argparse.Namespace, ctx: Context) -> int:
+    if args.market != "HK" and re.fullmatch(r"\d{5}", args.code.strip()):
+        raise EditError(
+            f"code {args.code.strip()!r} has five digits: A-share codes have six digits; "
+            "for a Hong Kong listing pass --market HK (written as market: HK beside the code)"
+        )
     lookup = None if args.name else name_lookup_factory(ctx)
     editor = _editor(ctx, args.theme, name_lookup=lookup)
     if not args.name and lookup is None:
         raise UsageError(f"the name of {args.code} is not known yet: pass it with --name")
     try:
-        result = editor.add_stock(
+        result = _under_lock(editor, lambda: editor.add_stock(
             args.code, name=args.name, segment=args.segment, reason=args.reason, risks=args.risk,
-            tags=_csv(args.tags), notes=args.notes, source=args.source,
-        )
+            tags=_csv(args.tags), notes=args.notes, source=args.source, market=args.market,
+        ))
     except MissingNameError:
         raise UsageError(
             f"the name of {args.code} is not known (no watchlist or stored quote has it): pass it with --name"
@@ -190,7 +208,8 @@ def run_watchlist_add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def run_watchlist_remove(args: argparse.Namespace, ctx: Context) -> int:
-    return _report(_editor(ctx, args.theme).remove_stock(args.code))
+    editor = _editor(ctx, args.theme)
+    return _report(_under_lock(editor, lambda: editor.remove_stock(args.code)))
 
 
 def run_watchlist_move(args: argparse.Namespace, ctx: Context) -> int:
@@ -199,7 +218,11 @@ def run_watchlist_move(args: argparse.Namespace, ctx: Context) -> int:
     segment = args.segment if args.segment is not None else UNSET
     if args.dst == args.src and args.segment is None:
         raise UsageError("--from and --to name the same theme: pass --segment to move the stock to another segment")
-    return _report(move_stock(src, dst, args.code, segment=segment))
+    with file_locks([src.path, dst.path]):
+        src.reload()
+        if dst is not src:
+            dst.reload()
+        return _report(move_stock(src, dst, args.code, segment=segment))
 
 
 def run_watchlist_edit(args: argparse.Namespace, ctx: Context) -> int:
@@ -214,7 +237,8 @@ def run_watchlist_edit(args: argparse.Namespace, ctx: Context) -> int:
         changes["tags"] = _csv(args.tags)
     if not changes:
         raise UsageError("nothing to change: pass --reason, --risks, --tags, --notes, --segment or --name")
-    return _report(_editor(ctx, args.theme).update_stock(args.code, **changes))
+    editor = _editor(ctx, args.theme)
+    return _report(_under_lock(editor, lambda: editor.update_stock(args.code, **changes)))
 
 
 def _catalyst_editor(ctx: Context) -> CatalystEditor:
@@ -226,10 +250,10 @@ def _catalyst_editor(ctx: Context) -> CatalystEditor:
 def run_catalyst_add(args: argparse.Namespace, ctx: Context) -> int:
     editor = _catalyst_editor(ctx)
     themes, stocks = _csv(args.themes), _csv(args.stocks)
-    result = editor.add_catalyst(
+    result = _under_lock(editor, lambda: editor.add_catalyst(
         args.id, title=args.title, date=args.date, kind=args.kind, themes=themes, stocks=stocks,
         impact=args.impact, status=args.status, expected=args.expected, notes=args.notes, source=args.source,
-    )
+    ))
     if (themes or stocks) and ctx.watchlists.is_dir():
         from tui.config.loader import load_project
 
@@ -240,13 +264,14 @@ def run_catalyst_add(args: argparse.Namespace, ctx: Context) -> int:
 
 def run_catalyst_set_status(args: argparse.Namespace, ctx: Context) -> int:
     outcome = args.outcome if args.outcome is not None else UNSET
-    return _report(_catalyst_editor(ctx).set_status(args.id, args.status, outcome=outcome))
+    editor = _catalyst_editor(ctx)
+    return _report(_under_lock(editor, lambda: editor.set_status(args.id, args.status, outcome=outcome)))
 
 
 def run_reading_add(args: argparse.Namespace, ctx: Context) -> int:
     _need_watchlists(ctx)
     path, _theme = find_indicator(ctx.watchlists, args.indicator, args.theme)
     editor = WatchlistEditor(path)
-    return _report(editor.add_reading(
+    return _report(_under_lock(editor, lambda: editor.add_reading(
         args.indicator, date=args.date, value=args.value, source=args.source, note=args.note, unit=args.unit,
-    ))
+    )))

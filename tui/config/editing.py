@@ -7,7 +7,8 @@ The YAML files are the user's: hand-written, commented, in git. Every edit here
   blank lines and indentation survive, and adding a stock then removing it gives back the
   original bytes;
 - is written atomically (tui.config.atomic): temp file, fsync, rename; the previous version is
-  kept as `<file>.bak`;
+  kept as `.backup/<file>` beside it; check + backup + rename run under the file's advisory
+  lock (tui.config.atomic.file_lock), so concurrent writers never lose each other's edits;
 - is refused with ConflictError when the file changed on disk since the editor loaded it;
 - is checked again after the write: if the file no longer loads as well as before, the previous
   version is put back and EditError is raised.
@@ -28,6 +29,7 @@ holds the new content, so edits can be chained on the same object.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -39,10 +41,12 @@ from pydantic import BaseModel
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from tui.config import atomic
+from tui.config.atomic import LockTimeout
 from tui.config.loader import Project, load_files, yaml_files
 from tui.config.splice import EditError, PlainText, Splicer, plain_data
 from tui.config.validation import validate_item
 from tui.config.yaml_reader import YamlDocument, YamlReadError, read_yaml
+from tui.domain.codes import CodeError, check_listing
 from tui.domain.dates import PartialDate
 from tui.domain.models import Catalyst, Reading, Stock
 from tui.domain.values import Value
@@ -88,7 +92,7 @@ NameLookup = Callable[[str], "str | None"]
 # Canonical field orders: a new key goes after the last existing key that comes before it.
 THEME_ORDER = ("id", "name", "description", "benchmark", "tags", "source", "segments", "stocks", "indicators")
 STOCK_ORDER = (
-    "code", "name", "status", "status_note", "segment", "reason", "risks", "former_names", "notes", "tags", "source",
+    "code", "market", "name", "status", "status_note", "segment", "reason", "risks", "former_names", "notes", "tags", "source",
 )
 INDICATOR_ORDER = (
     "id", "name", "unit", "good", "target", "update_every", "subject", "codes", "notes", "source", "readings",
@@ -166,6 +170,14 @@ def _str_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied ({exc.strerror}); check that the folder is writable"
+    return exc.strerror or str(exc)
+
+
 _LINE_REF = re.compile(r"\bline \d+")
 
 
@@ -235,6 +247,28 @@ class YamlFileEditor:
         if new_text == self.text:
             return EditResult(self.path, f"no change: {message}", None, tuple(warnings), changed=False)
         data = new_text.encode("utf-8")
+        # Check, back up and rename as one critical section under the file's lock (held by
+        # every writer, the app's forms included): a writer landing between the check and the
+        # rename would otherwise have its edit silently overwritten.
+        try:
+            with self.locked():
+                backup, now = self._write_locked(data)
+        except LockTimeout as exc:
+            raise ConflictError(f"{self.path}: not written: {exc.strerror}") from None
+        except OSError as exc:
+            raise EditError(f"{self.path}: not written, the file is unchanged: {_os_reason(exc)}") from None
+        self._raw = data
+        self.text = new_text
+        self.fingerprint = atomic.Fingerprint.of(data, self.path)
+        self.data = sp.expected
+        self._baseline = now
+        return EditResult(self.path, message, backup, tuple(warnings))
+
+    def locked(self) -> Any:
+        """The file's write lock (a context manager; re-entrant within the process)."""
+        return atomic.file_lock(self.path)
+
+    def _write_locked(self, data: bytes) -> tuple[Path | None, Counter[str]]:
         self.check_conflict()
         tmp = atomic.write_temp(self.path, data)
         backup = None
@@ -242,7 +276,7 @@ class YamlFileEditor:
             added = self._errors_of(tmp) - self._baseline
             if added:
                 raise EditError(f"{self.path}: refused, the edit would make the file invalid: " + "; ".join(added))
-            self.check_conflict()
+            self.check_conflict()  # again: a text editor outside theme-tracker takes no lock
             if self.backups:
                 backup = atomic.write_backup(self.path, self._raw)
             atomic.commit(tmp, self.path)
@@ -254,16 +288,12 @@ class YamlFileEditor:
             atomic.atomic_write(self.path, self._raw)
             problems = "; ".join(now - self._baseline)
             raise EditError(f"{self.path}: the written file did not validate ({problems}); the previous version was restored")
-        self._raw = data
-        self.text = new_text
-        self.fingerprint = atomic.Fingerprint.of(data, self.path)
-        self.data = sp.expected
-        self._baseline = now
-        return EditResult(self.path, message, backup, tuple(warnings))
+        return backup, now
 
     def _restore(self, raw: bytes) -> None:
         """Put back earlier content (used to undo the first half of a two-file move)."""
-        atomic.atomic_write(self.path, raw)
+        with self.locked():
+            atomic.atomic_write(self.path, raw)
         self.reload()
 
 
@@ -373,8 +403,11 @@ class WatchlistEditor(YamlFileEditor):
         former_names: Iterable[str] = (),
         source: str | Mapping[str, Any] | None = None,
         name_lookup: NameLookup | None = None,
+        market: str | None = None,
     ) -> EditResult:
-        """Add a stock (by code; or a company without a code, with status unlisted/ipo_filed)."""
+        """Add a stock (by code; or a company without a code, with status unlisted/ipo_filed).
+        `market="HK"` marks a Hong Kong listing (five-digit code); a five-digit code without it
+        is refused as an A-share code missing a digit."""
         sp = self._splicer()
         code = code.strip() if isinstance(code, str) and code.strip() else None
         stocks = self.stocks()
@@ -382,6 +415,11 @@ class WatchlistEditor(YamlFileEditor):
             for s in stocks:
                 if s.get("code") == code:
                     raise EditError(f"{code} {s.get('name', '')} is already in theme {self.theme_id!r}".replace("  ", " "))
+        if code is not None:
+            try:
+                check_listing(code, market)
+            except CodeError as exc:
+                raise EditError(str(exc)) from None
         if not name and code is not None:
             lookup = name_lookup or self.name_lookup
             name = lookup(code) if lookup else None
@@ -396,7 +434,7 @@ class WatchlistEditor(YamlFileEditor):
             raise EditError(f"{name} is already in theme {self.theme_id!r}")
         self._check_segment(segment)
         fields: dict[str, Any] = {
-            "code": code, "name": name, "status": status, "status_note": status_note, "segment": segment,
+            "code": code, "market": market, "name": name, "status": status, "status_note": status_note, "segment": segment,
             "reason": reason, "risks": _str_list(risks), "former_names": _str_list(former_names),
             "notes": notes, "tags": _str_list(tags), "source": source,
         }

@@ -193,9 +193,11 @@ def _load_catalysts(doc: YamlDocument) -> tuple[list[Catalyst], list[Diagnostic]
 
 
 def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
-    """Warn about catalysts naming stocks or themes that no watchlist has."""
+    """Warn about catalysts naming stocks or themes that no watchlist has; a five-digit code no
+    watchlist marks as a Hong Kong listing is an error."""
     theme_ids = {t.id for t in project.themes}
     codes = {s.code for t in project.themes for s in t.stocks if s.code}
+    hk_codes = {s.code for t in project.themes for s in t.stocks if s.code and s.market == "HK"}
     positions = {c.id: (docs.get(c.id), i) for i, c in enumerate(project.catalysts)}
     for catalyst in project.catalysts:
         doc, _ = positions[catalyst.id]
@@ -206,7 +208,11 @@ def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
             if theme_id not in theme_ids:
                 project.diagnostics.append(doc.diag(("catalysts", idx, "themes", j), f"catalyst {catalyst.id!r} names theme {theme_id!r}, which no watchlist defines", severity=Severity.WARNING))
         for j, code in enumerate(catalyst.stocks):
-            if code not in codes:
+            if len(code) == 5 and code not in hk_codes:
+                # A catalyst has no place to mark a listing: a five-digit code must be a stock a
+                # watchlist marks `market: HK`, else it is taken for an A-share code missing a digit.
+                project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code!r}, which has five digits: A-share codes have six digits; for a Hong Kong listing write market: HK beside the code in its watchlist"))
+            elif code not in codes:
                 project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code}, which is in no watchlist", severity=Severity.WARNING))
 
 
