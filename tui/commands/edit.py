@@ -35,6 +35,7 @@ from tui.config.editing import (
     reference_warnings,
 )
 from tui.config.atomic import file_locks
+from tui.config.loader import directory_problem
 from tui.context import Context
 from tui.config.editing import MissingNameError
 from tui.errors import ExitCode, UsageError
@@ -167,8 +168,9 @@ def _report(results: EditResult | list[EditResult]) -> int:
 
 
 def _need_watchlists(ctx: Context) -> None:
-    if not ctx.watchlists.is_dir():
-        raise UsageError(f"{ctx.watchlists}: watchlists directory not found; pass --watchlists DIR")
+    problem = directory_problem(ctx.watchlists)
+    if problem:
+        raise UsageError(problem)
 
 
 def _editor(ctx: Context, theme: str, **kw: Any) -> WatchlistEditor:
@@ -243,7 +245,8 @@ def run_watchlist_edit(args: argparse.Namespace, ctx: Context) -> int:
 
 def _catalyst_editor(ctx: Context) -> CatalystEditor:
     if not ctx.catalysts.is_file():
-        raise UsageError(f"{ctx.catalysts}: catalyst file not found; pass --catalysts FILE")
+        what = "a directory, not a catalyst file" if ctx.catalysts.is_dir() else "catalyst file not found"
+        raise UsageError(f"{ctx.catalysts}: {what}; pass --catalysts FILE")
     return CatalystEditor(ctx.catalysts)
 
 

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tui.context import Context
-from tui.errors import ExitCode, UsageError
+from tui.errors import ExitCode, ThemeTrackerError, UsageError
 
 DEFAULT_BENCHMARK = "sh000300"
 
@@ -50,7 +50,7 @@ def parse_window(text: str) -> tuple[int, int]:
 
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> tuple[Any, date, Any, list[str]]:
-    from tui.config.loader import load_project
+    from tui.config.loader import load_project, why_no_themes
 
     project = load_project(ctx.watchlists, ctx.catalysts)
     catalyst = None
@@ -71,15 +71,21 @@ def _resolve(args: argparse.Namespace, ctx: Context) -> tuple[Any, date, Any, li
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date {args.date!r}: expected YYYY-MM-DD") from None
+    if not project.themes:
+        raise ThemeTrackerError(why_no_themes(project, ctx.watchlists))
     theme_id = args.theme or (catalyst.themes[0] if catalyst and catalyst.themes else None)
     if theme_id is None:
         if len(project.themes) == 1:
             theme_id = project.themes[0].id
         else:
-            raise UsageError("several themes are loaded: pass --theme ID")
+            ids = ", ".join(t.id for t in project.themes)
+            what = f"catalyst {catalyst.id!r} names no theme" if catalyst else "no theme was given"
+            raise UsageError(f"{what} and {len(project.themes)} themes are loaded ({ids}): pass --theme ID")
     theme = project.theme(theme_id)
     if theme is None:
-        raise UsageError(f"no theme {theme_id!r} in {ctx.watchlists}")
+        ids = ", ".join(t.id for t in project.themes)
+        whose = f"catalyst {catalyst.id!r} names theme {theme_id!r}, which" if catalyst and not args.theme else f"theme {theme_id!r}"
+        raise UsageError(f"{whose} is not defined in {ctx.watchlists}; themes: {ids}")
     codes = [s.code for s in theme.stocks if s.code and s.security and s.security.is_a_share]
     return catalyst, day, theme, codes
 

@@ -737,8 +737,11 @@ class CatalystEditor(YamlFileEditor):
 
 
 def _theme_docs(watchlists: Path) -> tuple[list[tuple[Path, Any]], list[str]]:
-    if not watchlists.is_dir():
-        raise EditError(f"{watchlists}: watchlists directory not found; pass --watchlists DIR")
+    from tui.config.loader import directory_problem
+
+    problem = directory_problem(watchlists)
+    if problem:
+        raise EditError(problem)
     docs, unreadable = [], []
     for path in yaml_files(watchlists):
         try:
@@ -777,7 +780,7 @@ def find_indicator(watchlists: Path, indicator_id: str, theme_id: str | None = N
         where = f"theme {theme_id!r}" if theme_id else str(watchlists)
         raise EditError(f"no indicator {indicator_id!r} in {where}" + _unreadable_note(unreadable))
     if len(found) > 1:
-        raise EditError(f"indicator {indicator_id!r} is in several themes ({', '.join(t for _, t in found)}); pass --theme")
+        raise EditError(f"indicator {indicator_id!r} is in several themes ({', '.join(t for _, t in found)}); pass --theme with one of them")
     return found[0]
 
 

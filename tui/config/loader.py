@@ -273,6 +273,31 @@ def load_files(paths: Iterable[Path], *, catalyst_paths: Iterable[Path] = ()) ->
     return project
 
 
+def why_no_themes(project: Project, watchlists: Path) -> str:
+    """Why `project` has no theme, in words that are true for this case (for messages that
+    would otherwise suggest an option that cannot help)."""
+    if not watchlists.exists():
+        return f"no theme is loaded: {watchlists} does not exist (pass --watchlists DIR)"
+    if not watchlists.is_dir():
+        return f"no theme is loaded: {watchlists} is not a directory (pass --watchlists DIR)"
+    files = [p for p in project.files if p.parent == watchlists] or yaml_files(watchlists)
+    if not files:
+        return f"no theme is loaded: {watchlists} holds no watchlist files (*.yaml)"
+    return (
+        f"no theme is loaded: none of the {len(files)} file(s) in {watchlists} defines a valid theme "
+        f"({len(project.errors)} error(s); see theme-tracker validate)"
+    )
+
+
+def directory_problem(path: Path) -> str | None:
+    """What is wrong with a watchlists directory path, or None when it is a directory."""
+    if path.is_dir():
+        return None
+    if path.exists():
+        return f"{path}: not a directory; pass --watchlists DIR"
+    return f"{path}: watchlists directory not found; pass --watchlists DIR"
+
+
 def load_project(watchlists: Path, catalysts: Path | None) -> Project:
     """Load the configured watchlists directory and catalyst file (missing ones are reported)."""
     theme_paths: list[Path] = []
@@ -282,13 +307,15 @@ def load_project(watchlists: Path, catalysts: Path | None) -> Project:
         if not theme_paths:
             missing.append(Diagnostic(watchlists, 1, 1, "no watchlist files (*.yaml) in this directory", Severity.WARNING))
     else:
-        missing.append(Diagnostic(watchlists, 1, 1, "watchlists directory not found; pass --watchlists DIR or set 'watchlists' in settings"))
+        what = "not a directory" if watchlists.exists() else "watchlists directory not found"
+        missing.append(Diagnostic(watchlists, 1, 1, f"{what}; pass --watchlists DIR or set 'watchlists' in settings"))
     cat_paths: Sequence[Path] = ()
     if catalysts is not None:
         if catalysts.is_file():
             cat_paths = (catalysts,)
         else:
-            missing.append(Diagnostic(catalysts, 1, 1, "catalyst file not found; pass --catalysts FILE or set 'catalysts' in settings", Severity.WARNING))
+            what = "is a directory, not a catalyst file" if catalysts.is_dir() else "catalyst file not found"
+            missing.append(Diagnostic(catalysts, 1, 1, f"{what}; pass --catalysts FILE or set 'catalysts' in settings", Severity.WARNING))
     project = load_files(theme_paths, catalyst_paths=cat_paths)
     project.diagnostics[:0] = missing
     return project
