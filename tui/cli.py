@@ -77,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir=args.data_dir,
             config=args.config,
         )
+        _recover_interrupted_edits(ctx)
         return int(args.handler(args, ctx))
     except ThemeTrackerError as exc:
         print(f"theme-tracker: {exc}", file=sys.stderr)
@@ -89,6 +90,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(ExitCode.OK)
+
+
+def _recover_interrupted_edits(ctx: object) -> None:
+    """Complete a multi-file edit a killed run left half done, and remove orphan temp files
+    (tui.config.journal); say so on stderr. Never stops the command itself."""
+    from tui.config.journal import recover
+
+    for directory in {getattr(ctx, "watchlists"), getattr(ctx, "catalysts").parent}:
+        try:
+            messages = recover(directory)
+        except OSError as exc:
+            messages = [f"{directory}: could not check for interrupted edits: {exc.strerror or exc}"]
+        for message in messages:
+            print(f"theme-tracker: {message}", file=sys.stderr)
 
 
 def run() -> NoReturn:

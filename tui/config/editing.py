@@ -40,7 +40,7 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from tui.config import atomic
+from tui.config import atomic, journal
 from tui.config.atomic import LockTimeout
 from tui.config.loader import Project, load_files, yaml_files
 from tui.config.splice import EditError, PlainText, Splicer, plain_data
@@ -583,9 +583,10 @@ def move_stock(src: WatchlistEditor, dst: WatchlistEditor, key: str, *, segment:
     """Move a stock to another theme and/or segment, keeping its lines (and comments) as written.
 
     Within one theme the stock moves to its new segment's group. Across themes the stock is
-    added to the destination first and then removed from the source; if the removal fails, the
-    destination is restored. (A crash between the two writes leaves the stock in both themes,
-    which is valid: nothing is lost.)
+    added to the destination first and then removed from the source, both files locked and an
+    intent journal written first; if the removal fails, the destination is restored. A process
+    killed between the two writes leaves the journal, and the next run completes the move
+    (tui.config.journal.recover), so the stock never stays in both themes.
     """
     same = src.path.resolve() == dst.path.resolve()
     if same and dst is not src:
@@ -627,13 +628,33 @@ def move_stock(src: WatchlistEditor, dst: WatchlistEditor, key: str, *, segment:
     where = f"segment {new_segment}" if new_segment else "no segment"
     if same:
         return [src._commit(src_sp, f"moved {label} to {where} of {src.theme_id} ({src.path})")]
-    before = dst._raw
-    first = dst._commit(dst_sp, f"moved {label} to {dst.theme_id}, {where} ({dst.path})")
-    try:
-        second = src._commit(src_sp, f"removed {label} from {src.theme_id} ({src.path})")
-    except BaseException:
-        dst._restore(before)
-        raise
+    # Two files: an intent journal makes the pair all-or-nothing even when the process is
+    # killed between the renames (the next run completes the move; see tui.config.journal).
+    with atomic.file_locks([src.path, dst.path]):
+        src.check_conflict()
+        dst.check_conflict()
+        before = dst._raw
+        changes = [
+            journal.Change(dst.path, before, dst_sp.finish().encode("utf-8")),
+            journal.Change(src.path, src._raw, src_sp.finish().encode("utf-8")),
+        ]
+        try:
+            intent = journal.begin(changes, f"move {label} from {src.theme_id} to {dst.theme_id}")
+        except OSError as exc:
+            raise EditError(f"{src.path.parent}: not moved, nothing was changed: {_os_reason(exc)}") from None
+        written = False
+        try:
+            first = dst._commit(dst_sp, f"moved {label} to {dst.theme_id}, {where} ({dst.path})")
+            written = True
+            journal.step_hook("destination-written")
+            second = src._commit(src_sp, f"removed {label} from {src.theme_id} ({src.path})")
+            journal.step_hook("source-written")
+        except BaseException:
+            if written:
+                dst._restore(before)
+            journal.finish(intent)
+            raise
+        journal.finish(intent)
     return [first, second]
 
 

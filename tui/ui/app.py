@@ -238,12 +238,24 @@ class ThemeTrackerApp(App[int]):
 
     # ------------------------------------------------------------------ YAML
 
+    def _recover_interrupted_edits(self) -> None:
+        """Finish a move a killed run left half done (tui.config.journal); say what was done."""
+        from tui.config.journal import recover
+
+        try:
+            messages = recover(self.ctx.watchlists)
+        except OSError as exc:
+            messages = [f"{self.ctx.watchlists}: {exc.strerror or exc}"]
+        if messages:
+            self.notify("\n".join(messages), title=self.labels("reload.recovered_edit"), severity="warning", timeout=10, markup=False)
+
     def load_files(self) -> None:
         """(Re)load the YAML files and redraw; problems go to the Problems tab.
 
         A file that has become invalid keeps showing its last valid version (its errors are
         listed with their lines); valid and new files take their new content.
         """
+        self._recover_interrupted_edits()
         self._stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
         new = load_project(self.ctx.watchlists, self.ctx.catalysts)
         outcome = keep_last_valid(self.project if self._files_loaded else None, new, self.ctx.catalysts)

@@ -130,6 +130,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.failed": "刷新失败，已保留原有数据",
         "schedule.close_done": "收盘任务",
         "reload.kept_last_valid": "文件有错误：继续显示上一个有效版本",
+        "reload.recovered_edit": "已完成一次被中断的编辑（如移动股票）",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "正在读取本地日线…",
         "stock.sample": "样本数据（截至 {as_of}，非实时）",
@@ -411,6 +412,7 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.failed": "Refresh failed; stored data kept",
         "schedule.close_done": "After-close job",
         "reload.kept_last_valid": "File has errors: still showing its last valid version",
+        "reload.recovered_edit": "An interrupted edit (e.g. a stock move) was completed",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "Reading local daily bars…",
         "stock.sample": "Sample data as of {as_of} (not live)",
