@@ -12,4 +12,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.snapshot",
     "tui.commands.schedule",
     "tui.commands.edit",
+    # issue 13: store check / rebuild
+    "tui.commands.store",
 )

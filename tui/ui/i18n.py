@@ -131,6 +131,13 @@ LABELS: dict[str, dict[str, str]] = {
         "schedule.close_done": "收盘任务",
         "reload.kept_last_valid": "文件有错误：继续显示上一个有效版本",
         "reload.recovered_edit": "已完成一次被中断的编辑（如移动股票）",
+        # issue 13: a damaged, read-only or full store (never blamed on the network)
+        "store.problem_title": "本地数据库无法使用",
+        "store.damaged": "本地数据库已损坏：{path}。运行 theme-tracker store check 检查；theme-tracker store rebuild 会把它移到一旁并以示例数据新建（不改动自选与催化剂 YAML），之后按 r 刷新。",
+        "store.read-only": "本地数据库只读：{path}。请让该文件及其目录可写，或用 --data-dir 指定其他目录。",
+        "store.full": "磁盘已满，无法写入本地数据库：{path}。请释放空间后重试。",
+        "store.locked": "本地数据库正被另一个 theme-tracker 进程占用：{path}。请稍后重试。",
+        "store.other": "本地数据库无法使用：{path}（{detail}）。运行 theme-tracker store check 检查。",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "正在读取本地日线…",
         "stock.sample": "样本数据（截至 {as_of}，非实时）",
@@ -413,6 +420,13 @@ LABELS: dict[str, dict[str, str]] = {
         "schedule.close_done": "After-close job",
         "reload.kept_last_valid": "File has errors: still showing its last valid version",
         "reload.recovered_edit": "An interrupted edit (e.g. a stock move) was completed",
+        # issue 13: a damaged, read-only or full store (never blamed on the network)
+        "store.problem_title": "The local store cannot be used",
+        "store.damaged": "The local store is damaged: {path}. Run theme-tracker store check to check it; theme-tracker store rebuild moves it aside and starts a new one with the sample data (your watchlist and catalyst YAML are not touched), then press r to refresh.",
+        "store.read-only": "The local store is read-only: {path}. Make the file and its folder writable, or pass --data-dir DIR.",
+        "store.full": "The disk holding the local store is full: {path}. Free some space and try again.",
+        "store.locked": "The local store is held by another theme-tracker process: {path}. Try again shortly.",
+        "store.other": "The local store cannot be used: {path} ({detail}). Run theme-tracker store check to check it.",
         # stock detail screen (tui/ui/screens/stock_detail.py)
         "stock.loading": "Reading local daily bars…",
         "stock.sample": "Sample data as of {as_of} (not live)",
