@@ -232,7 +232,13 @@ def is_catalyst_doc(doc: YamlDocument) -> bool:
 
 
 def yaml_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    """The directory's *.yaml/*.yml files, broken symbolic links included (reading one
+    reports the link, where skipping it would hide a theme without a word)."""
+    return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and (p.is_file() or _dangling(p)))
+
+
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def load_files(paths: Iterable[Path], *, catalyst_paths: Iterable[Path] = ()) -> Project:

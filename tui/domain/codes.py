@@ -62,8 +62,10 @@ _PREFIXES: tuple[tuple[str, Exchange, Board], ...] = (
 
 A_SHARE_PREFIXES = tuple(p for p, _, _ in _PREFIXES)
 
-_A_SHARE_RE = re.compile(r"^\d{6}$")
-_HK_RE = re.compile(r"^\d{5}$")
+# ASCII digits only: Python's \d also matches full-width "３００１３３" (see _full_width).
+_A_SHARE_RE = re.compile(r"^\d{6}$", re.ASCII)
+_HK_RE = re.compile(r"^\d{5}$", re.ASCII)
+_FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
 class CodeError(ValueError):
@@ -116,6 +118,13 @@ MARKETS = ("A", "HK")
 HK_HINT = 'for a Hong Kong listing write market: HK beside the code (code: "00700", market: HK)'
 
 
+def _full_width(code: str) -> None:
+    """Full-width digits (typed with a Chinese input method) get their own message."""
+    if any(ch in _FULL_WIDTH_DIGITS for ch in code):
+        ascii_code = code.translate(str.maketrans(_FULL_WIDTH_DIGITS, "0123456789"))
+        raise CodeError(f"code {code!r} is written with full-width digits; type it with ASCII digits: \"{ascii_code}\"")
+
+
 def check_listing(code: str, market: str | None) -> SecurityCode:
     """Parse a code as the user's files must write it: a Hong Kong listing only when
     `market` says "HK" (then five digits), an A-share code otherwise (six digits).
@@ -125,6 +134,8 @@ def check_listing(code: str, market: str | None) -> SecurityCode:
     """
     if market is not None and market not in MARKETS:
         raise CodeError(f"market {market!r} must be one of: {', '.join(MARKETS)}")
+    if isinstance(code, str):
+        _full_width(code)
     if market == "HK":
         if not isinstance(code, str) or not _HK_RE.match(code):
             raise CodeError(f"code {code!r}: a Hong Kong listing (market: HK) has a five-digit code, e.g. \"00700\"")
@@ -138,6 +149,7 @@ def parse_code(code: str) -> SecurityCode:
     """Parse a six-digit A-share or five-digit Hong Kong code; raise CodeError with the reason."""
     if not isinstance(code, str):
         raise CodeError(f"code must be a quoted string, got {type(code).__name__} {code!r}")
+    _full_width(code)
     if _HK_RE.match(code):
         return SecurityCode(code, Exchange.HK, Board.HK)
     if not _A_SHARE_RE.match(code):
