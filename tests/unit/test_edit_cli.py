@@ -70,7 +70,8 @@ def test_watchlist_add_then_remove(files, capsys):
     assert (wl / "compute-power.yaml").read_bytes() == original
 
 
-def test_watchlist_add_without_name_asks_for_it(files, capsys):
+def test_watchlist_add_without_name_asks_for_it(files, capsys, monkeypatch):
+    monkeypatch.setenv("THEME_TRACKER_SOURCE", "tests.unit.test_name_lookup:OfflineSource")  # no network
     wl, _ = files
     original = (wl / "compute-power.yaml").read_bytes()
     assert cli(files, "watchlist", "add", "compute-power", "300002") == 2

@@ -45,7 +45,27 @@ from tui.errors import ExitCode, UsageError
 def _default_name_lookup(ctx: Context) -> NameLookup | None:
     from tui.config.names import name_lookup
 
-    return name_lookup(ctx.watchlists, ctx.catalysts, ctx.data_dir)
+    local = name_lookup(ctx.watchlists, ctx.catalysts, ctx.data_dir)
+
+    def lookup(code: str) -> str | None:
+        name = local(code)
+        if name:
+            return name
+        # Online, with a short deadline, through the configured source (THEME_TRACKER_SOURCE).
+        from tui.jobs import name_lookup as online
+        from tui.sources.factory import source_factory
+
+        deadline = online.NAME_LOOKUP_DEADLINE_S
+        found = online.fetch_name(code, source_factory(timeout=deadline), deadline=deadline)
+        if found.name is None:
+            _online_failures[code] = found.reason or "not found"
+        return found.name
+
+    return lookup
+
+
+#: Why the online name lookup found nothing, by code (for the refusal's message).
+_online_failures: dict[str, str] = {}
 
 
 name_lookup_factory: Callable[[Context], NameLookup | None] = _default_name_lookup
@@ -79,7 +99,8 @@ def _register_watchlist(sub: argparse._SubParsersAction) -> None:
     p.add_argument("theme", metavar="THEME_ID")
     p.add_argument("code", metavar="CODE", help="six-digit A-share code (a five-digit Hong Kong code needs --market HK)")
     p.add_argument("--market", metavar="M", choices=("A", "HK"), help="HK for a Hong Kong listing (five-digit code); default A-share")
-    p.add_argument("--name", metavar="N", help="the company's name (required until quotes are stored)")
+    p.add_argument("--name", metavar="N", help="the company's name (default: from another watchlist, the stored quotes, "
+                   "or the market source, looked up online within 5 s)")
     p.add_argument("--segment", metavar="S", help="industry-chain segment; one of the theme's segments")
     p.add_argument("--reason", metavar="R", help="why the stock is in the theme")
     p.add_argument("--risk", metavar="TEXT", action="append", default=[], help="a risk (repeatable)")
@@ -203,9 +224,9 @@ def run_watchlist_add(args: argparse.Namespace, ctx: Context) -> int:
             tags=_csv(args.tags), notes=args.notes, source=args.source, market=args.market,
         ))
     except MissingNameError:
-        raise UsageError(
-            f"the name of {args.code} is not known (no watchlist or stored quote has it): pass it with --name"
-        ) from None
+        online = _online_failures.pop(args.code.strip(), None)
+        where = "no watchlist or stored quote has it" + (f", and the online lookup failed: {online}" if online else "")
+        raise UsageError(f"the name of {args.code} is not known ({where}): pass it with --name") from None
     return _report(result)
 
 
