@@ -172,16 +172,21 @@ def test_watchlist_edit(files, capsys):
 
 def test_catalyst_add_and_set_status(files, capsys):
     wl, cal = files
+    before = cal.read_bytes()
+    # Unknown references are refused, as the same mistake in a watchlist is (issue 12 item 14).
     assert cli(files, "catalyst", "add", "--id", "new-policy-2026-12", "--title", "新政策", "--date", "2026-12",
-               "--kind", "policy", "--stocks", "300133,300002", "--themes", "compute-power,nope") == 0
+               "--kind", "policy", "--stocks", "300133,300002", "--themes", "compute-power,nope") == 1
+    err = capsys.readouterr().err
+    assert "theme 'nope' is defined by no watchlist" in err and "stock 300002 is in no watchlist" in err
+    assert cal.read_bytes() == before
+    assert cli(files, "catalyst", "add", "--id", "new-policy-2026-12", "--title", "新政策", "--date", "2026-12",
+               "--kind", "policy", "--stocks", "300133,002335", "--themes", "compute-power,storage") == 0
     out, err = capsys.readouterr()
     assert out.strip() == f"added catalyst new-policy-2026-12 ({cal})"
-    assert "warning: theme 'nope' is defined by no watchlist" in err
-    assert "warning: stock 300002 is in no watchlist" in err
     text = cal.read_text(encoding="utf-8")
     assert text.endswith(
         "\n\n  - id: new-policy-2026-12\n    date: 2026-12\n    title: 新政策\n    kind: policy\n"
-        '    themes: [compute-power, nope]\n    stocks: ["300133", "300002"]\n'
+        '    themes: [compute-power, storage]\n    stocks: ["300133", "002335"]\n'
     )
     assert cli(files, "catalyst", "set-status", "new-policy-2026-12", "happened", "--outcome", "落地") == 0
     catalyst = next(c for c in load_project(wl, cal).catalysts if c.id == "new-policy-2026-12")

@@ -6,7 +6,9 @@
     theme-tracker watchlist edit THEME_ID CODE [--reason R] [--segment S] ...
     theme-tracker catalyst add --id ID --title T [--date D] [--kind K] [--stocks C1,C2] [--themes T1,T2]
     theme-tracker catalyst set-status ID STATUS [--outcome TEXT]
+    theme-tracker catalyst remove ID
     theme-tracker reading add INDICATOR_ID --date D --value V [--source S] [--note N]
+    theme-tracker reading remove INDICATOR_ID --date D [--value V]
 
 Edits go through tui.config.editing: validated before writing, minimal diffs, atomic writes
 with a backup in `.backup/` beside the file. stdout gets one confirmation line; warnings and errors go to
@@ -136,7 +138,7 @@ def _register_watchlist(sub: argparse._SubParsersAction) -> None:
 
 
 def _register_catalyst(sub: argparse._SubParsersAction) -> None:
-    actions = _group(sub, "catalyst", "add a catalyst or record what happened")
+    actions = _group(sub, "catalyst", "add or remove a catalyst, or record what happened")
 
     p = actions.add_parser("add", help="add a catalyst to the calendar", description="Add a catalyst at the end of the calendar.")
     p.add_argument("--id", required=True, metavar="ID", help="lowercase letters, digits, - _ .")
@@ -159,9 +161,13 @@ def _register_catalyst(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--outcome", metavar="TEXT", help="what happened")
     p.set_defaults(handler=run_catalyst_set_status)
 
+    p = actions.add_parser("remove", help="remove a catalyst from the calendar", description="Remove a catalyst (by id) from the calendar.")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(handler=run_catalyst_remove)
+
 
 def _register_reading(sub: argparse._SubParsersAction) -> None:
-    actions = _group(sub, "reading", "add an indicator reading")
+    actions = _group(sub, "reading", "add or remove an indicator reading")
     p = actions.add_parser("add", help="add a reading to an indicator", description="Add a reading to an indicator (found by id "
                            "in the watchlists), in date order.")
     p.add_argument("indicator", metavar="INDICATOR_ID")
@@ -172,6 +178,14 @@ def _register_reading(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--unit", metavar="U", help="must equal the indicator's unit")
     p.add_argument("--theme", metavar="THEME_ID", help="the indicator's theme, if several themes use the id")
     p.set_defaults(handler=run_reading_add)
+
+    p = actions.add_parser("remove", help="remove a reading from an indicator",
+                           description="Remove an indicator's reading of a date (pass --value too if it has several that date).")
+    p.add_argument("indicator", metavar="INDICATOR_ID")
+    p.add_argument("--date", required=True, metavar="D", help="the reading's date, as written (2025-03-13 | 2024-09 | 2025Q2 | ...)")
+    p.add_argument("--value", metavar="V", help="the reading's value, when the date has several readings")
+    p.add_argument("--theme", metavar="THEME_ID", help="the indicator's theme, if several themes use the id")
+    p.set_defaults(handler=run_reading_remove)
 
 
 # --------------------------------------------------------------------------- handlers
@@ -274,22 +288,64 @@ def _catalyst_editor(ctx: Context) -> CatalystEditor:
 def run_catalyst_add(args: argparse.Namespace, ctx: Context) -> int:
     editor = _catalyst_editor(ctx)
     themes, stocks = _csv(args.themes), _csv(args.stocks)
+    if themes or stocks:
+        # A catalyst naming a stock or theme no watchlist has is refused, as the same mistake
+        # in a watchlist is (a typo such as 30073 would otherwise be written with a warning).
+        from tui.config.loader import load_project
+
+        project = load_project(ctx.watchlists, None) if ctx.watchlists.is_dir() else None
+        problems = _reference_problems(project, themes, stocks)
+        if problems:
+            raise EditError("; ".join(problems) + "; nothing was written")
     result = _under_lock(editor, lambda: editor.add_catalyst(
         args.id, title=args.title, date=args.date, kind=args.kind, themes=themes, stocks=stocks,
         impact=args.impact, status=args.status, expected=args.expected, notes=args.notes, source=args.source,
     ))
-    if (themes or stocks) and ctx.watchlists.is_dir():
-        from tui.config.loader import load_project
-
-        warnings = reference_warnings(load_project(ctx.watchlists, None), themes=themes, stocks=stocks)
-        result = EditResult(result.path, result.message, result.backup, (*result.warnings, *warnings), result.changed)
     return _report(result)
+
+
+def _reference_problems(project: Any, themes: list[str], stocks: list[str]) -> list[str]:
+    from tui.domain.codes import CodeError, check_listing
+
+    problems, valid = [], []
+    hk = _hk_codes(project) if project is not None else set()
+    for code in stocks:
+        try:
+            check_listing(code, "HK" if code in hk else None)
+            valid.append(code)
+        except CodeError as exc:
+            problems.append(f"--stocks: {exc}")
+    if project is None:
+        return problems
+    problems += [
+        f"--stocks: {w} (add it to a theme first: theme-tracker watchlist add)"
+        for w in reference_warnings(project, stocks=valid)
+    ]
+    known = ", ".join(t.id for t in project.themes) or "none"
+    problems += [f"--themes: {w}; themes: {known}" for w in reference_warnings(project, themes=themes)]
+    return problems
+
+
+def _hk_codes(project: Any) -> set[str]:
+    return {s.code for t in project.themes for s in t.stocks if s.code and s.market == "HK"}
+
+
+def run_catalyst_remove(args: argparse.Namespace, ctx: Context) -> int:
+    editor = _catalyst_editor(ctx)
+    return _report(_under_lock(editor, lambda: editor.remove_catalyst(args.id)))
 
 
 def run_catalyst_set_status(args: argparse.Namespace, ctx: Context) -> int:
     outcome = args.outcome if args.outcome is not None else UNSET
     editor = _catalyst_editor(ctx)
     return _report(_under_lock(editor, lambda: editor.set_status(args.id, args.status, outcome=outcome)))
+
+
+def run_reading_remove(args: argparse.Namespace, ctx: Context) -> int:
+    _need_watchlists(ctx)
+    path, _theme = find_indicator(ctx.watchlists, args.indicator, args.theme)
+    editor = WatchlistEditor(path)
+    return _report(_under_lock(editor, lambda: editor.remove_reading(args.indicator, date=args.date, value=args.value)))
 
 
 def run_reading_add(args: argparse.Namespace, ctx: Context) -> int:

@@ -107,6 +107,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         bars = store.bars_for(codes, adjust="qfq", start=start, end=end)
         bench = store.bars(args.benchmark, adjust="qfq", start=start, end=end)
         sample_as_of = store.get_meta("sample_as_of")
+        last = store.bars(args.benchmark, adjust="qfq") if len(bench) == 0 else bench
+    last_session = last["date"].max() if len(last) else None
+    last_day = last_session.date() if hasattr(last_session, "date") else last_session
+    what = f"catalyst {catalyst.id!r} ({day})" if catalyst else str(day)
+    if day > ctx.today():
+        print(f"theme-tracker: {what} has not happened yet (today is {ctx.today()}): there is no reaction to measure", file=sys.stderr)
+        return int(ExitCode.FAILED)
+    if last_day is not None and day > last_day:
+        print(f"theme-tracker: {what} is after the last stored session ({last_day}); "
+              "run `theme-tracker refresh` to fetch the sessions since", file=sys.stderr)
+        return int(ExitCode.FAILED)
     if len(bench) == 0:
         print(f"theme-tracker: no stored bars for benchmark {args.benchmark} around {day}; run `theme-tracker refresh`", file=sys.stderr)
         return int(ExitCode.FAILED)

@@ -530,6 +530,39 @@ class WatchlistEditor(YamlFileEditor):
         sp.insert_item(("indicators", idx, "readings"), pos, item, order=INDICATOR_ORDER)
         return self._commit(sp, f"added reading {date_text}: {value} to {indicator_id} ({self.path})")
 
+    def remove_reading(self, indicator_id: str, *, date: Any, value: Any = None) -> EditResult:
+        """Remove the indicator's reading of `date` (and `value`, when the date has several)."""
+        return _remove_reading(self, indicator_id, date, value)
+
+
+def _remove_reading(editor: WatchlistEditor, indicator_id: str, date: Any, value: Any) -> EditResult:
+    sp = editor._splicer()
+    indicators = editor.data.get("indicators") or []
+    idx = next((i for i, ind in enumerate(indicators) if isinstance(ind, dict) and ind.get("id") == indicator_id), None)
+    if idx is None:
+        raise EditError(f"indicator {indicator_id!r} is not in theme {editor.theme_id!r} ({editor.path})")
+    date_text = str(_date_text(date))
+    wanted = Value.parse(reading_value(value)) if value is not None else None
+    readings = indicators[idx].get("readings") or []
+    matches = []
+    for i, r in enumerate(readings):
+        try:
+            same_date = str(PartialDate.parse(r.get("date"))) == date_text
+        except (ValueError, AttributeError):
+            continue
+        if same_date and (wanted is None or _same_value(r.get("value"), wanted)):
+            matches.append(i)
+    if not matches:
+        dates = ", ".join(str(r.get("date")) for r in readings if isinstance(r, dict)) or "none"
+        what = f"{date_text}" + (f" with value {value}" if value is not None else "")
+        raise EditError(f"indicator {indicator_id!r} has no reading {what}; its readings: {dates}")
+    if len(matches) > 1:
+        values = ", ".join(str(readings[i].get("value")) for i in matches)
+        raise EditError(f"indicator {indicator_id!r} has {len(matches)} readings on {date_text} ({values}); pass --value to pick one")
+    shown = readings[matches[0]].get("value")
+    sp.delete_item(("indicators", idx, "readings"), matches[0])
+    return editor._commit(sp, f"removed reading {date_text}: {shown} from {indicator_id} ({editor.path})")
+
 
 def _same_value(raw: Any, value: Value) -> bool:
     try:
@@ -799,7 +832,12 @@ def find_indicator(watchlists: Path, indicator_id: str, theme_id: str | None = N
                 break
     if not found:
         where = f"theme {theme_id!r}" if theme_id else str(watchlists)
-        raise EditError(f"no indicator {indicator_id!r} in {where}" + _unreadable_note(unreadable))
+        ids = sorted({
+            str(ind.get("id")) for _, data in docs if isinstance(data, dict) and (not theme_id or data.get("id") == theme_id)
+            for ind in (data.get("indicators") or []) if isinstance(ind, dict) and ind.get("id")
+        })
+        listed = f"; indicators: {', '.join(ids)}" if ids else "; there are no indicators"
+        raise EditError(f"no indicator {indicator_id!r} in {where}{listed}" + _unreadable_note(unreadable))
     if len(found) > 1:
         raise EditError(f"indicator {indicator_id!r} is in several themes ({', '.join(t for _, t in found)}); pass --theme with one of them")
     return found[0]
