@@ -64,3 +64,10 @@ def test_edit_with_watchlists_pointing_at_a_file_says_it_is_not_a_directory(caps
 def test_catalyst_edit_with_a_directory_for_the_calendar(capsys, tmp_path: Path):
     code, err = run(capsys, "--catalysts", str(tmp_path), "catalyst", "set-status", "x", "happened")
     assert code == 2 and "a directory, not a catalyst file" in err
+
+
+def test_snapshot_with_no_theme_loaded_says_why(capsys, tmp_path: Path):
+    empty = tmp_path / "watchlists"
+    empty.mkdir()
+    code, err = run(capsys, "--watchlists", str(empty), "--data-dir", str(tmp_path / "d"), "snapshot", "--out", str(tmp_path / "o"))
+    assert code == 1 and "holds no watchlist files" in err and "nothing to snapshot" in err

@@ -961,6 +961,10 @@ def take_snapshot(
         from tui.config.loader import load_project
 
         project = load_project(Path(watchlists), Path(catalysts) if catalysts else None)
+    if not project.themes:
+        from tui.config.loader import why_no_themes
+
+        raise SnapshotError(f"{why_no_themes(project, Path(watchlists))}: nothing to snapshot")
     own = store is None
     if own:
         store = Store.open(data_dir)
