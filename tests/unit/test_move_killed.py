@@ -138,3 +138,16 @@ def test_a_failed_second_write_restores_the_first_and_leaves_no_journal(tmp_path
         move_stock(WatchlistEditor(wl / "compute-power.yaml"), WatchlistEditor(wl / "storage.yaml"), "300133", segment="下游")
     assert {p.name: p.read_bytes() for p in wl.glob("*.yaml")} == before
     assert leftovers(wl) == []
+
+
+def test_only_our_orphan_temp_files_are_removed(tmp_path: Path):
+    from tui.config import journal
+
+    wl = fresh(tmp_path)
+    ours = wl / ".storage.yaml.ab12cd34.tmp"
+    ours.write_text("half-written", encoding="utf-8")
+    theirs = [wl / ".notes.draft.tmp", wl / ".storage.yaml.swp.tmp"]
+    for path in theirs:
+        path.write_text("not ours", encoding="utf-8")
+    assert journal.recover(wl) == []
+    assert not ours.exists() and all(p.exists() for p in theirs)

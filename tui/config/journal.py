@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -143,15 +144,19 @@ def recover(directory: Path) -> list[str]:
     return messages
 
 
+#: `.<file>.<random>.tmp` as tempfile.mkstemp names the temp files of tui.config.atomic.
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+\.(?:yaml|yml|journal))\.[A-Za-z0-9_]{8}\.tmp$")
+
+
 def _remove_temps(folder: Path, directory: Path) -> None:
     """Remove `.<name>.<random>.tmp` files in `folder` left by killed writes. Each is removed
     under the lock its writer held (the YAML file's, or the journal lock), so a write in
     progress in another process keeps its temp file."""
     for name in {p.name for p in folder.glob(".*.tmp")}:
-        parts = name[1:].rsplit(".", 2)
-        if len(parts) != 3 or not parts[0]:
+        m = _TEMP_NAME.match(name)
+        if m is None:  # not one of ours (only YAML files and journals are written this way)
             continue
-        target = parts[0]
+        target = m["target"]
         owner = directory / (JOURNAL_LOCK_NAME if target.endswith(JOURNAL_SUFFIX) else target)
         with contextlib.suppress(OSError), atomic.file_lock(owner):
             (folder / name).unlink()
