@@ -93,10 +93,37 @@ def test_a_lock_held_too_long_is_reported_not_waited_for_forever(tmp_path: Path,
     try:
         assert holder.stdout.readline().strip() == "held"
         monkeypatch.setattr(atomic, "LOCK_TIMEOUT_S", 0.2)
-        monkeypatch.setattr(atomic.file_lock, "__defaults__", (0.2,))
         with pytest.raises(ConflictError, match="another edit of this file has held its lock"):
             WatchlistEditor(path).add_stock("600100", name="同方股份")
     finally:
         holder.stdin.close()
         holder.wait(timeout=30)
     assert "同方股份" not in path.read_text(encoding="utf-8")
+
+
+def test_another_thread_of_the_same_process_waits_for_the_lock(tmp_path: Path, monkeypatch):
+    import threading
+
+    import pytest
+
+    path = tmp_path / "t.yaml"
+    path.write_text("id: t\nname: x\n", encoding="utf-8")
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with atomic.file_lock(path):
+            held.set()
+            release.wait(30)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    assert held.wait(30)
+    try:
+        with pytest.raises(atomic.LockTimeout):
+            with atomic.file_lock(path, timeout=0.2):
+                pass
+    finally:
+        release.set()
+        thread.join(30)
+    with atomic.file_lock(path, timeout=0.2), atomic.file_lock(path, timeout=0.2):  # re-entrant in one thread
+        pass

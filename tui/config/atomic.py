@@ -94,49 +94,56 @@ class LockTimeout(OSError):
     """Another writer held the file's lock for longer than LOCK_TIMEOUT_S."""
 
 
-_held: dict[Path, tuple[int, int]] = {}  # lock file -> (fd, depth), for this process
-_held_guard = threading.RLock()
+# Locks this thread holds: lock file -> (fd, depth). Per thread, not per process: flock locks
+# belong to an open file, so another thread of the app (a form's save in a worker while the
+# main thread reloads) opens its own descriptor and waits, as another process would.
+_local = threading.local()
+
+
+def _held() -> dict[Path, tuple[int, int]]:
+    held = getattr(_local, "held", None)
+    if held is None:
+        held = _local.held = {}
+    return held
 
 
 @contextlib.contextmanager
-def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """Hold the advisory write lock of `path` (re-entrant within this process).
+def file_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the advisory write lock of `path` (re-entrant within a thread).
 
     Every writer of the project's YAML files (the CLI, the app's forms) takes it around
     check + backup + rename, so two writers never interleave. Advisory: an editor outside
     theme-tracker does not take it, which the conflict check (content hash) still catches.
     """
     lock = lock_path(Path(path))
-    with _held_guard:
-        held = _held.get(lock)
-        if held is not None:
-            _held[lock] = (held[0], held[1] + 1)
-            fd = None
-        else:
-            backup_dir(lock.parent.parent)
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-            try:
-                _acquire(fd, lock, timeout)
-            except BaseException:
-                os.close(fd)
-                raise
-            _held[lock] = (fd, 1)
+    held = _held()
+    if lock in held:
+        fd, depth = held[lock]
+        held[lock] = (fd, depth + 1)
+    else:
+        backup_dir(lock.parent.parent)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            _acquire(fd, lock, LOCK_TIMEOUT_S if timeout is None else timeout)
+        except BaseException:
+            os.close(fd)
+            raise
+        held[lock] = (fd, 1)
     try:
         yield
     finally:
-        with _held_guard:
-            fd_held, depth = _held[lock]
-            if depth > 1:
-                _held[lock] = (fd_held, depth - 1)
-            else:
-                del _held[lock]
-                with contextlib.suppress(OSError):
-                    _unlock(fd_held)
-                os.close(fd_held)
+        fd, depth = held[lock]
+        if depth > 1:
+            held[lock] = (fd, depth - 1)
+        else:
+            del held[lock]
+            with contextlib.suppress(OSError):
+                _unlock(fd)
+            os.close(fd)
 
 
 @contextlib.contextmanager
-def file_locks(paths: Iterable[Path], timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+def file_locks(paths: Iterable[Path], timeout: float | None = None) -> Iterator[None]:
     """Hold the locks of several files, taken in a fixed order (so two writers cannot deadlock)."""
     with contextlib.ExitStack() as stack:
         for p in sorted({Path(p).resolve() for p in paths}):
