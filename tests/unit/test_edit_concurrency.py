@@ -39,7 +39,8 @@ def test_two_concurrent_cli_editors_lose_nothing(tmp_path: Path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         for prefix in ("603", "002")
     ]
-    outputs = [p.communicate(timeout=300) for p in procs]
+    # ~1 min on an idle 2-core machine; generous for a loaded one (each edit is a whole CLI run).
+    outputs = [p.communicate(timeout=1200) for p in procs]
     ok, refused = [], []
     for out, err in outputs:
         results = [line.split()[1:] for line in out.splitlines() if line.startswith("RESULT ")]

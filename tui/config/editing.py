@@ -419,7 +419,7 @@ class WatchlistEditor(YamlFileEditor):
             try:
                 check_listing(code, market)
             except CodeError as exc:
-                raise EditError(str(exc)) from None
+                raise EditError(f"stock {code}: {exc}") from None
         if not name and code is not None:
             lookup = name_lookup or self.name_lookup
             name = lookup(code) if lookup else None

@@ -154,7 +154,7 @@ def parse_code(code: str) -> SecurityCode:
         return SecurityCode(code, Exchange.HK, Board.HK)
     if not _A_SHARE_RE.match(code):
         raise CodeError(
-            f"code {code!r} must be six digits (A-share) or five digits (Hong Kong)"
+            f"code {code!r} must be six digits (A-share), or five digits with market: HK (Hong Kong)"
         )
     for prefix, exchange, board in _PREFIXES:
         if code.startswith(prefix):
