@@ -179,21 +179,6 @@ def temp_files(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp"))
 
 
-def remove_orphan_temps(path: Path) -> list[Path]:
-    """Delete the temporary files of `path` left by killed writes (under the file's lock, so a
-    write in progress keeps its own). Returns what was removed."""
-    found = temp_files(path)
-    if not found:
-        return []
-    removed = []
-    with file_lock(path):
-        for tmp in temp_files(path):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-                removed.append(tmp)
-    return removed
-
-
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
