@@ -151,3 +151,45 @@ def test_only_our_orphan_temp_files_are_removed(tmp_path: Path):
         path.write_text("not ours", encoding="utf-8")
     assert journal.recover(wl) == []
     assert not ours.exists() and all(p.exists() for p in theirs)
+
+
+def test_a_move_in_progress_in_another_thread_is_waited_for_not_undone(tmp_path: Path):
+    import threading
+
+    from tui.config import atomic, journal
+    from tui.config.editing import WatchlistEditor, move_stock
+
+    wl = fresh(tmp_path)
+    at_journal, proceed = threading.Event(), threading.Event()
+    real = journal.step_hook
+
+    def pause_after_journal(step: str) -> None:
+        if step == "journal-written" and threading.current_thread().name == "mover":
+            at_journal.set()
+            proceed.wait(30)
+
+    journal.step_hook = pause_after_journal
+    try:
+        mover = threading.Thread(
+            target=lambda: move_stock(WatchlistEditor(wl / "compute-power.yaml"), WatchlistEditor(wl / "storage.yaml"),
+                                      "300133", segment="下游"),
+            name="mover", daemon=True,
+        )
+        mover.start()
+        assert at_journal.wait(30)
+        # Another reader runs recovery meanwhile: it waits for the mover's locks, then finds
+        # the journal finished, and reports nothing.
+        messages: list[str] = []
+        recovering = threading.Thread(target=lambda: messages.extend(journal.recover(wl)), daemon=True)
+        recovering.start()
+        recovering.join(0.3)
+        assert recovering.is_alive()  # waiting on the locks, not completing the move itself
+        proceed.set()
+        mover.join(30)
+        recovering.join(30)
+    finally:
+        journal.step_hook = real
+        proceed.set()
+    assert messages == []
+    assert where(wl) == ["storage"] and leftovers(wl) == []
+    assert atomic.temp_files(wl / "storage.yaml") == []

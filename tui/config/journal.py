@@ -100,6 +100,8 @@ def recover_journal(journal: Path) -> str | None:
     message for the user, or None when the journal was already finished."""
     read = _read(journal)
     if read is None:
+        if not journal.exists():  # finished by its own (live) writer since it was listed
+            return None
         with contextlib.suppress(OSError):
             journal.unlink()
         return f"{journal}: an unreadable edit journal was removed"
