@@ -10,6 +10,7 @@ import argparse
 import importlib
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -71,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args([*argv, "app"])
     from tui.context import resolve_context
 
+    ctx = None
     try:
         ctx = resolve_context(
             watchlists=args.watchlists,
@@ -79,6 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config=args.config,
             alerts=args.alerts,
         )
+        _recover_interrupted_edits(ctx)
         return int(args.handler(args, ctx))
     except ThemeTrackerError as exc:
         print(f"theme-tracker: {exc}", file=sys.stderr)
@@ -91,6 +94,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return int(ExitCode.OK)
+    except sqlite3.DatabaseError as exc:
+        # A damaged, read-only or full store surfaces from whichever query first touches it.
+        from tui.paths import data_dir as default_data_dir
+        from tui.store.health import describe
+
+        print(f"theme-tracker: {describe(exc, ctx.data_dir if ctx else default_data_dir(args.data_dir))}", file=sys.stderr)
+        return int(ExitCode.FAILED)
+    except OSError as exc:
+        print(f"theme-tracker: {_os_message(exc)}", file=sys.stderr)
+        return int(ExitCode.FAILED)
+
+
+def _os_message(exc: OSError) -> str:
+    """A file-system failure (full disk, permissions) as one line naming the file."""
+    import errno
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.errno == errno.ENOSPC:
+        return f"{where}no space left on the device; free some space and run the command again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where}permission denied ({exc.strerror}); check that it is writable"
+    return f"{where}{exc.strerror or exc}"
+
+
+def _recover_interrupted_edits(ctx: object) -> None:
+    """Complete a multi-file edit a killed run left half done, and remove orphan temp files
+    (tui.config.journal); say so on stderr. Never stops the command itself."""
+    from tui.config.journal import recover
+
+    for directory in {getattr(ctx, "watchlists"), getattr(ctx, "catalysts").parent}:
+        try:
+            messages = recover(directory)
+        except OSError as exc:
+            messages = [f"{directory}: could not check for interrupted edits: {exc.strerror or exc}"]
+        for message in messages:
+            print(f"theme-tracker: {message}", file=sys.stderr)
 
 
 def run() -> NoReturn:

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from tui import paths
+from tui.errors import ThemeTrackerError
 from tui.settings import Settings, load_settings
 
 TODAY_ENV = "THEME_TRACKER_TODAY"
@@ -34,6 +35,15 @@ class Context:
         return datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
+def _today_override(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ThemeTrackerError(f"{TODAY_ENV}={text!r} is not a date; write it as YYYY-MM-DD, or unset it") from None
+
+
 def resolve_context(
     *,
     watchlists: str | None = None,
@@ -49,6 +59,6 @@ def resolve_context(
         catalysts=Path(catalysts) if catalysts else (settings.catalysts or paths.DEFAULT_CATALYSTS),
         data_dir=paths.data_dir(data_dir or settings.data_dir),
         settings=settings,
-        today_override=date.fromisoformat(today_text) if today_text else None,
+        today_override=_today_override(today_text),
         alerts=Path(alerts) if alerts else (settings.alerts or paths.DEFAULT_ALERTS),
     )

@@ -259,7 +259,7 @@ async def test_add_stock_refuses_an_invalid_stock_in_the_form(files, code, name,
         assert app.screen is form and results == []
         assert reason in error_text(form)
         assert path.read_bytes() == before
-        assert not path.with_name(path.name + ".bak").exists()
+        assert not (path.parent / ".backup" / path.name).exists()
         # The reason is in the form, not in an app-level error notification.
         assert not [n for n in app._notifications if n.severity == "error"]
         # Fixing the value and saving again works from the same form.
@@ -293,7 +293,7 @@ async def test_cancel_writes_nothing(files):
         await settle(pilot)
         assert results2 == [None]
     assert path.read_bytes() == before
-    assert not path.with_name(path.name + ".bak").exists()
+    assert not (path.parent / ".backup" / path.name).exists()
 
 
 # ---------------------------------------------------------------------- conflicts

@@ -46,7 +46,7 @@ def test_symbol_has_lowercase_market_prefix():
     ("code", "fragment"),
     [
         ("3001334", "six digits"),
-        ("30013", None),  # five digits is a valid Hong Kong code
+        ("30013", None),  # parse_code reads five digits as Hong Kong; check_listing makes it explicit
         ("700001", "unknown prefix"),
         ("30A133", "six digits"),
         ("", "six digits"),

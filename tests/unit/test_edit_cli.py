@@ -61,7 +61,7 @@ def test_watchlist_add_then_remove(files, capsys):
                "--reason", "算力调度", "--risk", "估值偏高", "--tags", "算力租赁,跨界") == 0
     out, err = capsys.readouterr()
     assert out.strip().splitlines() == [f"added 300002 神州泰岳 to compute-power ({wl / 'compute-power.yaml'})"]
-    assert "compute-power.yaml.bak" in err
+    assert ".backup/compute-power.yaml" in err
     theme = load_project(wl, None).theme("compute-power")
     stock = next(s for s in theme.stocks if s.code == "300002")
     assert (stock.segment, stock.reason, stock.risks, stock.tags) == ("下游", "算力调度", ["估值偏高"], ["算力租赁", "跨界"])
@@ -70,7 +70,8 @@ def test_watchlist_add_then_remove(files, capsys):
     assert (wl / "compute-power.yaml").read_bytes() == original
 
 
-def test_watchlist_add_without_name_asks_for_it(files, capsys):
+def test_watchlist_add_without_name_asks_for_it(files, capsys, monkeypatch):
+    monkeypatch.setenv("THEME_TRACKER_SOURCE", "tests.unit.test_name_lookup:OfflineSource")  # no network
     wl, _ = files
     original = (wl / "compute-power.yaml").read_bytes()
     assert cli(files, "watchlist", "add", "compute-power", "300002") == 2
@@ -115,7 +116,9 @@ def test_refused_edits_exit_1_and_change_nothing(files, capsys, argv, message):
     out, err = capsys.readouterr()
     assert out == ""
     assert message in err and err.startswith("theme-tracker: ")
-    assert {p: p.read_bytes() for p in [*wl.iterdir(), cal]} == before
+    # (.backup/ may now hold the edit lock; no file changed and no backup was written)
+    assert {p: p.read_bytes() for p in [*wl.iterdir(), cal] if p.name != ".backup"} == before
+    assert not [p for p in (wl / ".backup").glob("*.yaml")]
 
 
 @pytest.mark.parametrize(
@@ -169,16 +172,21 @@ def test_watchlist_edit(files, capsys):
 
 def test_catalyst_add_and_set_status(files, capsys):
     wl, cal = files
+    before = cal.read_bytes()
+    # Unknown references are refused, as the same mistake in a watchlist is (issue 12 item 14).
     assert cli(files, "catalyst", "add", "--id", "new-policy-2026-12", "--title", "新政策", "--date", "2026-12",
-               "--kind", "policy", "--stocks", "300133,300002", "--themes", "compute-power,nope") == 0
+               "--kind", "policy", "--stocks", "300133,300002", "--themes", "compute-power,nope") == 1
+    err = capsys.readouterr().err
+    assert "theme 'nope' is defined by no watchlist" in err and "stock 300002 is in no watchlist" in err
+    assert cal.read_bytes() == before
+    assert cli(files, "catalyst", "add", "--id", "new-policy-2026-12", "--title", "新政策", "--date", "2026-12",
+               "--kind", "policy", "--stocks", "300133,002335", "--themes", "compute-power,storage") == 0
     out, err = capsys.readouterr()
     assert out.strip() == f"added catalyst new-policy-2026-12 ({cal})"
-    assert "warning: theme 'nope' is defined by no watchlist" in err
-    assert "warning: stock 300002 is in no watchlist" in err
     text = cal.read_text(encoding="utf-8")
     assert text.endswith(
         "\n\n  - id: new-policy-2026-12\n    date: 2026-12\n    title: 新政策\n    kind: policy\n"
-        '    themes: [compute-power, nope]\n    stocks: ["300133", "300002"]\n'
+        '    themes: [compute-power, storage]\n    stocks: ["300133", "002335"]\n'
     )
     assert cli(files, "catalyst", "set-status", "new-policy-2026-12", "happened", "--outcome", "落地") == 0
     catalyst = next(c for c in load_project(wl, cal).catalysts if c.id == "new-policy-2026-12")

@@ -650,16 +650,18 @@ def test_backup_holds_the_previous_version(theme: Path):
     original = theme.read_bytes()
     editor = WatchlistEditor(theme)
     result = editor.add_stock("300002", name="神州泰岳")
-    assert result.backup == theme.with_name("theme.yaml.bak")
+    assert result.backup == theme.parent / ".backup" / "theme.yaml"
     assert result.backup.read_bytes() == original
     first = theme.read_bytes()
     editor.remove_stock("300002")
     assert result.backup.read_bytes() == first
     assert no_temp_files(theme.parent)
-    # The backup is not a *.yaml file: the loader never reads it.
+    # The backup is in a folder the loader never reads, which git ignores.
     from tui.config.loader import yaml_files
 
     assert yaml_files(theme.parent) == [theme]
+    assert (theme.parent / ".backup" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+    assert not theme.with_name("theme.yaml.bak").exists()
 
 
 def test_no_backup_when_disabled(theme: Path):
@@ -678,7 +680,7 @@ def test_crash_between_write_and_rename_leaves_the_old_file(theme: Path, monkeyp
 
     monkeypatch.setattr(os, "replace", crash)
     editor = WatchlistEditor(theme)
-    with pytest.raises(OSError, match="simulated crash"):
+    with pytest.raises(EditError, match="not written, the file is unchanged: simulated crash"):
         editor.add_stock("300002", name="神州泰岳")
     assert theme.read_bytes() == original
     assert no_temp_files(theme.parent)

@@ -14,4 +14,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.edit",
     # issue 17
     "tui.commands.alerts",
+    # issue 13: store check / rebuild
+    "tui.commands.store",
 )

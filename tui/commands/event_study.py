@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tui.context import Context
-from tui.errors import ExitCode, UsageError
+from tui.errors import ExitCode, ThemeTrackerError, UsageError
 
 DEFAULT_BENCHMARK = "sh000300"
 
@@ -50,7 +50,7 @@ def parse_window(text: str) -> tuple[int, int]:
 
 
 def _resolve(args: argparse.Namespace, ctx: Context) -> tuple[Any, date, Any, list[str]]:
-    from tui.config.loader import load_project
+    from tui.config.loader import load_project, why_no_themes
 
     project = load_project(ctx.watchlists, ctx.catalysts)
     catalyst = None
@@ -71,15 +71,21 @@ def _resolve(args: argparse.Namespace, ctx: Context) -> tuple[Any, date, Any, li
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date {args.date!r}: expected YYYY-MM-DD") from None
+    if not project.themes:
+        raise ThemeTrackerError(why_no_themes(project, ctx.watchlists))
     theme_id = args.theme or (catalyst.themes[0] if catalyst and catalyst.themes else None)
     if theme_id is None:
         if len(project.themes) == 1:
             theme_id = project.themes[0].id
         else:
-            raise UsageError("several themes are loaded: pass --theme ID")
+            ids = ", ".join(t.id for t in project.themes)
+            what = f"catalyst {catalyst.id!r} names no theme" if catalyst else "no theme was given"
+            raise UsageError(f"{what} and {len(project.themes)} themes are loaded ({ids}): pass --theme ID")
     theme = project.theme(theme_id)
     if theme is None:
-        raise UsageError(f"no theme {theme_id!r} in {ctx.watchlists}")
+        ids = ", ".join(t.id for t in project.themes)
+        whose = f"catalyst {catalyst.id!r} names theme {theme_id!r}, which" if catalyst and not args.theme else f"theme {theme_id!r}"
+        raise UsageError(f"{whose} is not defined in {ctx.watchlists}; themes: {ids}")
     codes = [s.code for s in theme.stocks if s.code and s.security and s.security.is_a_share]
     return catalyst, day, theme, codes
 
@@ -101,6 +107,17 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         bars = store.bars_for(codes, adjust="qfq", start=start, end=end)
         bench = store.bars(args.benchmark, adjust="qfq", start=start, end=end)
         sample_as_of = store.get_meta("sample_as_of")
+        last = store.bars(args.benchmark, adjust="qfq") if len(bench) == 0 else bench
+    last_session = last["date"].max() if len(last) else None
+    last_day = last_session.date() if hasattr(last_session, "date") else last_session
+    what = f"catalyst {catalyst.id!r} ({day})" if catalyst else str(day)
+    if day > ctx.today():
+        print(f"theme-tracker: {what} has not happened yet (today is {ctx.today()}): there is no reaction to measure", file=sys.stderr)
+        return int(ExitCode.FAILED)
+    if last_day is not None and day > last_day:
+        print(f"theme-tracker: {what} is after the last stored session ({last_day}); "
+              "run `theme-tracker refresh` to fetch the sessions since", file=sys.stderr)
+        return int(ExitCode.FAILED)
     if len(bench) == 0:
         print(f"theme-tracker: no stored bars for benchmark {args.benchmark} around {day}; run `theme-tracker refresh`", file=sys.stderr)
         return int(ExitCode.FAILED)

@@ -102,6 +102,10 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
         days = 7 if args.days is None else args.days
         if not 1 <= days <= 366:
             raise UsageError(f"--days {days}: choose 1 to 366")
+        last_day = (date.max - start).days + 1  # dates end at 9999-12-31
+        if days > last_day:
+            print(f"note: the plan stops at {date.max} (the last date a calendar can hold)", file=sys.stderr)
+            days = last_day
         cal = _calendar(ctx, ctx.today())
         for line in sched.format_plan(sched.planned_days(start, days, cal, interval, at), cal, interval, at):
             print(line)

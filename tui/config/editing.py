@@ -7,7 +7,8 @@ The YAML files are the user's: hand-written, commented, in git. Every edit here
   blank lines and indentation survive, and adding a stock then removing it gives back the
   original bytes;
 - is written atomically (tui.config.atomic): temp file, fsync, rename; the previous version is
-  kept as `<file>.bak`;
+  kept as `.backup/<file>` beside it; check + backup + rename run under the file's advisory
+  lock (tui.config.atomic.file_lock), so concurrent writers never lose each other's edits;
 - is refused with ConflictError when the file changed on disk since the editor loaded it;
 - is checked again after the write: if the file no longer loads as well as before, the previous
   version is put back and EditError is raised.
@@ -28,6 +29,7 @@ holds the new content, so edits can be chained on the same object.
 
 from __future__ import annotations
 
+import errno
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -38,11 +40,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from tui.config import atomic
+from tui.config import atomic, journal
+from tui.config.atomic import LockTimeout
 from tui.config.loader import Project, load_files, yaml_files
 from tui.config.splice import EditError, PlainText, Splicer, plain_data
 from tui.config.validation import validate_item
 from tui.config.yaml_reader import YamlDocument, YamlReadError, read_yaml
+from tui.domain.codes import CodeError, check_listing
 from tui.domain.dates import PartialDate
 from tui.domain.models import Catalyst, Reading, Stock
 from tui.domain.values import Value
@@ -88,7 +92,7 @@ NameLookup = Callable[[str], "str | None"]
 # Canonical field orders: a new key goes after the last existing key that comes before it.
 THEME_ORDER = ("id", "name", "description", "benchmark", "tags", "source", "segments", "stocks", "indicators")
 STOCK_ORDER = (
-    "code", "name", "status", "status_note", "segment", "reason", "risks", "former_names", "notes", "tags", "source",
+    "code", "market", "name", "status", "status_note", "segment", "reason", "risks", "former_names", "notes", "tags", "source",
 )
 INDICATOR_ORDER = (
     "id", "name", "unit", "good", "target", "update_every", "subject", "codes", "notes", "source", "readings",
@@ -166,6 +170,14 @@ def _str_list(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device; free some space and try again"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied ({exc.strerror}); check that the folder is writable"
+    return exc.strerror or str(exc)
+
+
 _LINE_REF = re.compile(r"\bline \d+")
 
 
@@ -235,6 +247,28 @@ class YamlFileEditor:
         if new_text == self.text:
             return EditResult(self.path, f"no change: {message}", None, tuple(warnings), changed=False)
         data = new_text.encode("utf-8")
+        # Check, back up and rename as one critical section under the file's lock (held by
+        # every writer, the app's forms included): a writer landing between the check and the
+        # rename would otherwise have its edit silently overwritten.
+        try:
+            with self.locked():
+                backup, now = self._write_locked(data)
+        except LockTimeout as exc:
+            raise ConflictError(f"{self.path}: not written: {exc.strerror}") from None
+        except OSError as exc:
+            raise EditError(f"{self.path}: not written, the file is unchanged: {_os_reason(exc)}") from None
+        self._raw = data
+        self.text = new_text
+        self.fingerprint = atomic.Fingerprint.of(data, self.path)
+        self.data = sp.expected
+        self._baseline = now
+        return EditResult(self.path, message, backup, tuple(warnings))
+
+    def locked(self) -> Any:
+        """The file's write lock (a context manager; re-entrant within the process)."""
+        return atomic.file_lock(self.path)
+
+    def _write_locked(self, data: bytes) -> tuple[Path | None, Counter[str]]:
         self.check_conflict()
         tmp = atomic.write_temp(self.path, data)
         backup = None
@@ -242,7 +276,7 @@ class YamlFileEditor:
             added = self._errors_of(tmp) - self._baseline
             if added:
                 raise EditError(f"{self.path}: refused, the edit would make the file invalid: " + "; ".join(added))
-            self.check_conflict()
+            self.check_conflict()  # again: a text editor outside theme-tracker takes no lock
             if self.backups:
                 backup = atomic.write_backup(self.path, self._raw)
             atomic.commit(tmp, self.path)
@@ -254,16 +288,12 @@ class YamlFileEditor:
             atomic.atomic_write(self.path, self._raw)
             problems = "; ".join(now - self._baseline)
             raise EditError(f"{self.path}: the written file did not validate ({problems}); the previous version was restored")
-        self._raw = data
-        self.text = new_text
-        self.fingerprint = atomic.Fingerprint.of(data, self.path)
-        self.data = sp.expected
-        self._baseline = now
-        return EditResult(self.path, message, backup, tuple(warnings))
+        return backup, now
 
     def _restore(self, raw: bytes) -> None:
         """Put back earlier content (used to undo the first half of a two-file move)."""
-        atomic.atomic_write(self.path, raw)
+        with self.locked():
+            atomic.atomic_write(self.path, raw)
         self.reload()
 
 
@@ -373,8 +403,11 @@ class WatchlistEditor(YamlFileEditor):
         former_names: Iterable[str] = (),
         source: str | Mapping[str, Any] | None = None,
         name_lookup: NameLookup | None = None,
+        market: str | None = None,
     ) -> EditResult:
-        """Add a stock (by code; or a company without a code, with status unlisted/ipo_filed)."""
+        """Add a stock (by code; or a company without a code, with status unlisted/ipo_filed).
+        `market="HK"` marks a Hong Kong listing (five-digit code); a five-digit code without it
+        is refused as an A-share code missing a digit."""
         sp = self._splicer()
         code = code.strip() if isinstance(code, str) and code.strip() else None
         stocks = self.stocks()
@@ -382,6 +415,11 @@ class WatchlistEditor(YamlFileEditor):
             for s in stocks:
                 if s.get("code") == code:
                     raise EditError(f"{code} {s.get('name', '')} is already in theme {self.theme_id!r}".replace("  ", " "))
+        if code is not None:
+            try:
+                check_listing(code, market)
+            except CodeError as exc:
+                raise EditError(f"stock {code}: {exc}") from None
         if not name and code is not None:
             lookup = name_lookup or self.name_lookup
             name = lookup(code) if lookup else None
@@ -396,7 +434,7 @@ class WatchlistEditor(YamlFileEditor):
             raise EditError(f"{name} is already in theme {self.theme_id!r}")
         self._check_segment(segment)
         fields: dict[str, Any] = {
-            "code": code, "name": name, "status": status, "status_note": status_note, "segment": segment,
+            "code": code, "market": market, "name": name, "status": status, "status_note": status_note, "segment": segment,
             "reason": reason, "risks": _str_list(risks), "former_names": _str_list(former_names),
             "notes": notes, "tags": _str_list(tags), "source": source,
         }
@@ -492,6 +530,39 @@ class WatchlistEditor(YamlFileEditor):
         sp.insert_item(("indicators", idx, "readings"), pos, item, order=INDICATOR_ORDER)
         return self._commit(sp, f"added reading {date_text}: {value} to {indicator_id} ({self.path})")
 
+    def remove_reading(self, indicator_id: str, *, date: Any, value: Any = None) -> EditResult:
+        """Remove the indicator's reading of `date` (and `value`, when the date has several)."""
+        return _remove_reading(self, indicator_id, date, value)
+
+
+def _remove_reading(editor: WatchlistEditor, indicator_id: str, date: Any, value: Any) -> EditResult:
+    sp = editor._splicer()
+    indicators = editor.data.get("indicators") or []
+    idx = next((i for i, ind in enumerate(indicators) if isinstance(ind, dict) and ind.get("id") == indicator_id), None)
+    if idx is None:
+        raise EditError(f"indicator {indicator_id!r} is not in theme {editor.theme_id!r} ({editor.path})")
+    date_text = str(_date_text(date))
+    wanted = Value.parse(reading_value(value)) if value is not None else None
+    readings = indicators[idx].get("readings") or []
+    matches = []
+    for i, r in enumerate(readings):
+        try:
+            same_date = str(PartialDate.parse(r.get("date"))) == date_text
+        except (ValueError, AttributeError):
+            continue
+        if same_date and (wanted is None or _same_value(r.get("value"), wanted)):
+            matches.append(i)
+    if not matches:
+        dates = ", ".join(str(r.get("date")) for r in readings if isinstance(r, dict)) or "none"
+        what = f"{date_text}" + (f" with value {value}" if value is not None else "")
+        raise EditError(f"indicator {indicator_id!r} has no reading {what}; its readings: {dates}")
+    if len(matches) > 1:
+        values = ", ".join(str(readings[i].get("value")) for i in matches)
+        raise EditError(f"indicator {indicator_id!r} has {len(matches)} readings on {date_text} ({values}); pass --value to pick one")
+    shown = readings[matches[0]].get("value")
+    sp.delete_item(("indicators", idx, "readings"), matches[0])
+    return editor._commit(sp, f"removed reading {date_text}: {shown} from {indicator_id} ({editor.path})")
+
 
 def _same_value(raw: Any, value: Value) -> bool:
     try:
@@ -545,9 +616,10 @@ def move_stock(src: WatchlistEditor, dst: WatchlistEditor, key: str, *, segment:
     """Move a stock to another theme and/or segment, keeping its lines (and comments) as written.
 
     Within one theme the stock moves to its new segment's group. Across themes the stock is
-    added to the destination first and then removed from the source; if the removal fails, the
-    destination is restored. (A crash between the two writes leaves the stock in both themes,
-    which is valid: nothing is lost.)
+    added to the destination first and then removed from the source, both files locked and an
+    intent journal written first; if the removal fails, the destination is restored. A process
+    killed between the two writes leaves the journal, and the next run completes the move
+    (tui.config.journal.recover), so the stock never stays in both themes.
     """
     same = src.path.resolve() == dst.path.resolve()
     if same and dst is not src:
@@ -589,13 +661,33 @@ def move_stock(src: WatchlistEditor, dst: WatchlistEditor, key: str, *, segment:
     where = f"segment {new_segment}" if new_segment else "no segment"
     if same:
         return [src._commit(src_sp, f"moved {label} to {where} of {src.theme_id} ({src.path})")]
-    before = dst._raw
-    first = dst._commit(dst_sp, f"moved {label} to {dst.theme_id}, {where} ({dst.path})")
-    try:
-        second = src._commit(src_sp, f"removed {label} from {src.theme_id} ({src.path})")
-    except BaseException:
-        dst._restore(before)
-        raise
+    # Two files: an intent journal makes the pair all-or-nothing even when the process is
+    # killed between the renames (the next run completes the move; see tui.config.journal).
+    with atomic.file_locks([src.path, dst.path]):
+        src.check_conflict()
+        dst.check_conflict()
+        before = dst._raw
+        changes = [
+            journal.Change(dst.path, before, dst_sp.finish().encode("utf-8")),
+            journal.Change(src.path, src._raw, src_sp.finish().encode("utf-8")),
+        ]
+        try:
+            intent = journal.begin(changes, f"move {label} from {src.theme_id} to {dst.theme_id}")
+        except OSError as exc:
+            raise EditError(f"{src.path.parent}: not moved, nothing was changed: {_os_reason(exc)}") from None
+        written = False
+        try:
+            first = dst._commit(dst_sp, f"moved {label} to {dst.theme_id}, {where} ({dst.path})")
+            written = True
+            journal.step_hook("destination-written")
+            second = src._commit(src_sp, f"removed {label} from {src.theme_id} ({src.path})")
+            journal.step_hook("source-written")
+        except BaseException:
+            if written:
+                dst._restore(before)
+            journal.finish(intent)
+            raise
+        journal.finish(intent)
     return [first, second]
 
 
@@ -699,8 +791,11 @@ class CatalystEditor(YamlFileEditor):
 
 
 def _theme_docs(watchlists: Path) -> tuple[list[tuple[Path, Any]], list[str]]:
-    if not watchlists.is_dir():
-        raise EditError(f"{watchlists}: watchlists directory not found; pass --watchlists DIR")
+    from tui.config.loader import directory_problem
+
+    problem = directory_problem(watchlists)
+    if problem:
+        raise EditError(problem)
     docs, unreadable = [], []
     for path in yaml_files(watchlists):
         try:
@@ -737,9 +832,14 @@ def find_indicator(watchlists: Path, indicator_id: str, theme_id: str | None = N
                 break
     if not found:
         where = f"theme {theme_id!r}" if theme_id else str(watchlists)
-        raise EditError(f"no indicator {indicator_id!r} in {where}" + _unreadable_note(unreadable))
+        ids = sorted({
+            str(ind.get("id")) for _, data in docs if isinstance(data, dict) and (not theme_id or data.get("id") == theme_id)
+            for ind in (data.get("indicators") or []) if isinstance(ind, dict) and ind.get("id")
+        })
+        listed = f"; indicators: {', '.join(ids)}" if ids else "; there are no indicators"
+        raise EditError(f"no indicator {indicator_id!r} in {where}{listed}" + _unreadable_note(unreadable))
     if len(found) > 1:
-        raise EditError(f"indicator {indicator_id!r} is in several themes ({', '.join(t for _, t in found)}); pass --theme")
+        raise EditError(f"indicator {indicator_id!r} is in several themes ({', '.join(t for _, t in found)}); pass --theme with one of them")
     return found[0]
 
 

@@ -193,9 +193,11 @@ def _load_catalysts(doc: YamlDocument) -> tuple[list[Catalyst], list[Diagnostic]
 
 
 def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
-    """Warn about catalysts naming stocks or themes that no watchlist has."""
+    """Warn about catalysts naming stocks or themes that no watchlist has; a five-digit code no
+    watchlist marks as a Hong Kong listing is an error."""
     theme_ids = {t.id for t in project.themes}
     codes = {s.code for t in project.themes for s in t.stocks if s.code}
+    hk_codes = {s.code for t in project.themes for s in t.stocks if s.code and s.market == "HK"}
     positions = {c.id: (docs.get(c.id), i) for i, c in enumerate(project.catalysts)}
     for catalyst in project.catalysts:
         doc, _ = positions[catalyst.id]
@@ -206,7 +208,11 @@ def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
             if theme_id not in theme_ids:
                 project.diagnostics.append(doc.diag(("catalysts", idx, "themes", j), f"catalyst {catalyst.id!r} names theme {theme_id!r}, which no watchlist defines", severity=Severity.WARNING))
         for j, code in enumerate(catalyst.stocks):
-            if code not in codes:
+            if len(code) == 5 and code not in hk_codes:
+                # A catalyst has no place to mark a listing: a five-digit code must be a stock a
+                # watchlist marks `market: HK`, else it is taken for an A-share code missing a digit.
+                project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code!r}, which has five digits: A-share codes have six digits; for a Hong Kong listing write market: HK beside the code in its watchlist"))
+            elif code not in codes:
                 project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code}, which is in no watchlist", severity=Severity.WARNING))
 
 
@@ -226,7 +232,13 @@ def is_catalyst_doc(doc: YamlDocument) -> bool:
 
 
 def yaml_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    """The directory's *.yaml/*.yml files, broken symbolic links included (reading one
+    reports the link, where skipping it would hide a theme without a word)."""
+    return sorted(p for p in directory.iterdir() if p.suffix in YAML_SUFFIXES and (p.is_file() or _dangling(p)))
+
+
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def load_files(paths: Iterable[Path], *, catalyst_paths: Iterable[Path] = ()) -> Project:
@@ -267,6 +279,31 @@ def load_files(paths: Iterable[Path], *, catalyst_paths: Iterable[Path] = ()) ->
     return project
 
 
+def why_no_themes(project: Project, watchlists: Path) -> str:
+    """Why `project` has no theme, in words that are true for this case (for messages that
+    would otherwise suggest an option that cannot help)."""
+    if not watchlists.exists():
+        return f"no theme is loaded: {watchlists} does not exist (pass --watchlists DIR)"
+    if not watchlists.is_dir():
+        return f"no theme is loaded: {watchlists} is not a directory (pass --watchlists DIR)"
+    files = [p for p in project.files if p.parent == watchlists] or yaml_files(watchlists)
+    if not files:
+        return f"no theme is loaded: {watchlists} holds no watchlist files (*.yaml)"
+    return (
+        f"no theme is loaded: none of the {len(files)} file(s) in {watchlists} defines a valid theme "
+        f"({len(project.errors)} error(s); see theme-tracker validate)"
+    )
+
+
+def directory_problem(path: Path) -> str | None:
+    """What is wrong with a watchlists directory path, or None when it is a directory."""
+    if path.is_dir():
+        return None
+    if path.exists():
+        return f"{path}: not a directory; pass --watchlists DIR"
+    return f"{path}: watchlists directory not found; pass --watchlists DIR"
+
+
 def load_project(watchlists: Path, catalysts: Path | None) -> Project:
     """Load the configured watchlists directory and catalyst file (missing ones are reported)."""
     theme_paths: list[Path] = []
@@ -276,13 +313,15 @@ def load_project(watchlists: Path, catalysts: Path | None) -> Project:
         if not theme_paths:
             missing.append(Diagnostic(watchlists, 1, 1, "no watchlist files (*.yaml) in this directory", Severity.WARNING))
     else:
-        missing.append(Diagnostic(watchlists, 1, 1, "watchlists directory not found; pass --watchlists DIR or set 'watchlists' in settings"))
+        what = "not a directory" if watchlists.exists() else "watchlists directory not found"
+        missing.append(Diagnostic(watchlists, 1, 1, f"{what}; pass --watchlists DIR or set 'watchlists' in settings"))
     cat_paths: Sequence[Path] = ()
     if catalysts is not None:
         if catalysts.is_file():
             cat_paths = (catalysts,)
         else:
-            missing.append(Diagnostic(catalysts, 1, 1, "catalyst file not found; pass --catalysts FILE or set 'catalysts' in settings", Severity.WARNING))
+            what = "is a directory, not a catalyst file" if catalysts.is_dir() else "catalyst file not found"
+            missing.append(Diagnostic(catalysts, 1, 1, f"{what}; pass --catalysts FILE or set 'catalysts' in settings", Severity.WARNING))
     project = load_files(theme_paths, catalyst_paths=cat_paths)
     project.diagnostics[:0] = missing
     return project

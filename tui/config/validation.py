@@ -18,7 +18,8 @@ def _message(err: dict[str, Any], model: type[BaseModel] | None) -> tuple[str, b
     if kind == "extra_forbidden":
         allowed = ""
         if model is not None:
-            allowed = f"; expected one of: {', '.join(model.model_fields)}"
+            names = getattr(model, "field_display_order", None) or tuple(model.model_fields)
+            allowed = f"; expected one of: {', '.join(names)}"
         return f"unknown field {name!r}{allowed}", True
     if kind == "missing":
         return f"missing required field {name!r}", False

@@ -17,6 +17,8 @@ fragments to locate them); tests check that both give identical documents.
 from __future__ import annotations
 
 import math
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,8 +209,12 @@ def read_yaml(path: Path) -> YamlDocument:
             )
         raw = path.read_bytes()
     except OSError as exc:
+        if path.is_symlink() and not path.exists():
+            target = os.readlink(path)
+            raise YamlReadError(Diagnostic(path, 1, 1, f"broken symbolic link: it points to {target}, which does not exist")) from None
         raise YamlReadError(Diagnostic(path, 1, 1, f"cannot read file: {exc.strerror or exc}")) from None
     text = _decode(path, raw)
+    _check_control_characters(path, text)
     yaml = YAML(typ="safe")  # the C parser (ruamel.yaml.clib) when installed: ~10x faster
     doc = YamlDocument(path, None)
     try:
@@ -226,6 +232,24 @@ def read_yaml(path: Path) -> YamlDocument:
     except YAMLError as exc:
         raise YamlReadError(Diagnostic(path, 1, 1, f"YAML error: {exc}")) from None
     return doc
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _check_control_characters(path: Path, text: str) -> None:
+    """Locate a control character YAML refuses (a NUL byte, often a sign of a binary or damaged
+    file) at its line and column; the YAML reader would only give a character offset."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    char = m.group()
+    what = "a NUL byte (\\x00)" if char == "\x00" else f"the control character U+{ord(char):04X}"
+    raise YamlReadError(Diagnostic(
+        path, line, col, f"{what} is not allowed in YAML; the file may be damaged or not a text file: remove it"
+    ))
 
 
 def _event_mark(event: Any) -> tuple[int, int]:

@@ -28,6 +28,8 @@ from datetime import date, datetime, time, timedelta
 from enum import Enum
 from zoneinfo import ZoneInfo
 
+from tui.errors import ThemeTrackerError
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: Fixed-date holidays on which SSE/SZSE are closed every year (元旦, 劳动节, 国庆).
@@ -100,6 +102,14 @@ def to_shanghai(now: datetime) -> datetime:
     return now.astimezone(SHANGHAI)
 
 
+#: The Shanghai Stock Exchange's first session.
+XSHG_FIRST_SESSION = date(1990, 12, 19)
+
+
+class BeforeFirstSessionError(ThemeTrackerError, ValueError):
+    """A session before the exchange's first was asked for."""
+
+
 def _load_xshg() -> list[date]:
     """XSHG session dates (lazy import of exchange-calendars)."""
     import warnings
@@ -109,7 +119,11 @@ def _load_xshg() -> list[date]:
         warnings.simplefilter("ignore")
         import exchange_calendars as xcals
 
-        cal = xcals.get_calendar("XSHG")
+        # By default exchange-calendars starts 20 years before today, so a plan or a study of
+        # 2005 fell back to the weekday guess and listed the Spring Festival week as sessions.
+        # The Shanghai exchange opened on 1990-12-19: cover the whole listed history (the
+        # longer calendar costs no measurable time: ~0.07 s either way).
+        cal = xcals.get_calendar("XSHG", start=XSHG_FIRST_SESSION.isoformat())
     return [ts.date() for ts in cal.sessions]
 
 
@@ -159,6 +173,12 @@ class TradingCalendar:
         return self._xshg_end
 
     @property
+    def xshg_start(self) -> date:
+        """The first date exchange-calendars' XSHG data covers (dates before it are guessed)."""
+        self._ensure()
+        return self._xshg_start
+
+    @property
     def known_end(self) -> date:
         """The last date covered by real data (XSHG or supplied trade dates)."""
         self._ensure()
@@ -202,6 +222,8 @@ class TradingCalendar:
         self._ensure()
         if self._xshg_start <= d <= self._known_end:
             return d in self._session_set
+        if d < XSHG_FIRST_SESSION:
+            return False  # before the exchange opened: certainly no session, not a guess
         self._guessed.add(d)
         return self._guess(d)
 
@@ -246,6 +268,10 @@ class TradingCalendar:
             i = bisect.bisect_left(sessions, d)
             if i > 0:
                 return sessions[i - 1]
+        if d <= XSHG_FIRST_SESSION:
+            raise BeforeFirstSessionError(
+                f"there is no session before {XSHG_FIRST_SESSION.isoformat()}, the Shanghai exchange's first"
+            )
         d -= timedelta(days=1)
         while not self.is_session(d):
             d -= timedelta(days=1)

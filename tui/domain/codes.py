@@ -1,7 +1,9 @@
 """Security codes: which exchange and board a code belongs to, and its daily price limit.
 
 A-share codes are six digits; the first digits tell the exchange and board. Hong Kong codes
-are five digits. Indices need a market prefix (sh000300) because their codes collide with
+are five digits, and a user's file marks them explicitly (`market: HK`, see
+`check_listing`): a five-digit code alone is far more often an A-share code missing a digit
+("68804" for "688041") than a Hong Kong listing. Indices need a market prefix (sh000300) because their codes collide with
 stock codes (上证指数 000001 vs 平安银行 000001).
 """
 
@@ -60,8 +62,10 @@ _PREFIXES: tuple[tuple[str, Exchange, Board], ...] = (
 
 A_SHARE_PREFIXES = tuple(p for p, _, _ in _PREFIXES)
 
-_A_SHARE_RE = re.compile(r"^\d{6}$")
-_HK_RE = re.compile(r"^\d{5}$")
+# ASCII digits only: Python's \d also matches full-width "３００１３３" (see _full_width).
+_A_SHARE_RE = re.compile(r"^\d{6}$", re.ASCII)
+_HK_RE = re.compile(r"^\d{5}$", re.ASCII)
+_FULL_WIDTH_DIGITS = "０１２３４５６７８９"
 
 
 class CodeError(ValueError):
@@ -108,15 +112,49 @@ class SecurityCode:
         return 0.05 if st else 0.10
 
 
+#: The values of a stock's `market:` field.
+MARKETS = ("A", "HK")
+
+HK_HINT = 'for a Hong Kong listing write market: HK beside the code (code: "00700", market: HK)'
+
+
+def _full_width(code: str) -> None:
+    """Full-width digits (typed with a Chinese input method) get their own message."""
+    if any(ch in _FULL_WIDTH_DIGITS for ch in code):
+        ascii_code = code.translate(str.maketrans(_FULL_WIDTH_DIGITS, "0123456789"))
+        raise CodeError(f"code {code!r} is written with full-width digits; type it with ASCII digits: \"{ascii_code}\"")
+
+
+def check_listing(code: str, market: str | None) -> SecurityCode:
+    """Parse a code as the user's files must write it: a Hong Kong listing only when
+    `market` says "HK" (then five digits), an A-share code otherwise (six digits).
+
+    Raises CodeError with the reason; a five-digit code without `market: HK` says how to
+    write a Hong Kong listing, as the issue that found "68804" passing for one asked.
+    """
+    if market is not None and market not in MARKETS:
+        raise CodeError(f"market {market!r} must be one of: {', '.join(MARKETS)}")
+    if isinstance(code, str):
+        _full_width(code)
+    if market == "HK":
+        if not isinstance(code, str) or not _HK_RE.match(code):
+            raise CodeError(f"code {code!r}: a Hong Kong listing (market: HK) has a five-digit code, e.g. \"00700\"")
+        return parse_code(code)
+    if isinstance(code, str) and _HK_RE.match(code):
+        raise CodeError(f"code {code!r} has five digits: A-share codes have six digits; {HK_HINT}")
+    return parse_code(code)
+
+
 def parse_code(code: str) -> SecurityCode:
     """Parse a six-digit A-share or five-digit Hong Kong code; raise CodeError with the reason."""
     if not isinstance(code, str):
         raise CodeError(f"code must be a quoted string, got {type(code).__name__} {code!r}")
+    _full_width(code)
     if _HK_RE.match(code):
         return SecurityCode(code, Exchange.HK, Board.HK)
     if not _A_SHARE_RE.match(code):
         raise CodeError(
-            f"code {code!r} must be six digits (A-share) or five digits (Hong Kong)"
+            f"code {code!r} must be six digits (A-share), or five digits with market: HK (Hong Kong)"
         )
     for prefix, exchange, board in _PREFIXES:
         if code.startswith(prefix):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -16,11 +16,12 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from tui.domain.codes import SecurityCode, parse_code
+from tui.domain.codes import SecurityCode, check_listing, parse_code
 from tui.domain.dates import PartialDate
 from tui.domain.values import Value
 
@@ -120,7 +121,15 @@ class Segment(_Model):
 class Stock(_Model):
     """A company in a theme: listed (with a code) or tracked before listing (no code)."""
 
+    # `market` is declared before `code` so that the code's validator sees it: a five-digit
+    # code is a Hong Kong listing only when the file says so (tui.domain.codes.check_listing).
+    market: Literal["A", "HK"] | None = None
     code: str | None = None
+    #: The fields in the order a file writes them (for "unknown field …; expected one of").
+    field_display_order: ClassVar[tuple[str, ...]] = (
+        "code", "name", "segment", "reason", "risks", "tags", "notes", "status", "status_note",
+        "former_names", "source", "market",
+    )
     name: str = Field(min_length=1)
     segment: str | None = None
     reason: str | None = None
@@ -134,15 +143,21 @@ class Stock(_Model):
 
     @field_validator("code", mode="before")
     @classmethod
-    def _code(cls, value: object) -> object:
+    def _code(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
             return None
         if isinstance(value, bool) or isinstance(value, (int, float)):
             raise ValueError(
                 f"code was read as the number {value!r} because it is not quoted; write it in quotes"
             )
-        parse_code(value)  # raises CodeError (a ValueError) with the reason
+        check_listing(value, info.data.get("market"))  # raises CodeError (a ValueError) with the reason
         return value
+
+    @model_validator(mode="after")
+    def _market_needs_code(self) -> Stock:
+        if self.market == "HK" and self.code is None:
+            raise ValueError(f"stock {self.name!r} has market: HK but no code; a Hong Kong listing needs its five-digit code")
+        return self
 
     @model_validator(mode="after")
     def _code_needed(self) -> Stock:

@@ -39,8 +39,12 @@ class Value:
         if isinstance(raw, bool):
             raise ValueError(f"expected {VALUE_HELP}, got a boolean")
         if isinstance(raw, (int, float)):
-            if not math.isfinite(raw):
-                raise ValueError(f"expected a finite number, got {raw}")
+            try:
+                finite = math.isfinite(raw)
+            except OverflowError:  # an int too large for a float
+                finite = False
+            if not finite:
+                raise ValueError(f"expected a finite number, got {_short(raw)}")
             return cls(ValueKind.EXACT, float(raw), float(raw))
         if isinstance(raw, (list, tuple)):
             if len(raw) != 2 or not all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in raw):
@@ -50,12 +54,12 @@ class Value:
         if isinstance(raw, str):
             text = raw.strip().replace(",", "").rstrip("%").strip()
             if m := _EXACT.match(text):
-                v = float(m[1])
+                v = _finite(m[1], raw)
                 return cls(ValueKind.EXACT, v, v)
             if m := _RANGE.match(text):
-                return cls._range(float(m[1]), float(m[2]), raw)
+                return cls._range(_finite(m[1], raw), _finite(m[2], raw), raw)
             if m := _BOUND.match(text):
-                op, v = m[1], float(m[2])
+                op, v = m[1], _finite(m[2], raw)
                 if op in ("<", "<=", "≤", "＜"):
                     return cls(ValueKind.AT_MOST, None, v, strict=op in ("<", "＜"))
                 return cls(ValueKind.AT_LEAST, v, None, strict=op in (">", "＞"))
@@ -63,6 +67,8 @@ class Value:
 
     @classmethod
     def _range(cls, lo: float, hi: float, raw: object) -> Value:
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"a range must be two finite numbers, got {_short(raw)}")
         if lo > hi:
             raise ValueError(f"range {raw!r} has its low end above its high end")
         return cls(ValueKind.RANGE, lo, hi)
@@ -95,3 +101,25 @@ class Value:
                 return f"{'<' if self.strict else '≤'} {num(self.high)}{suffix}"
             case _:
                 return f"{'>' if self.strict else '≥'} {num(self.low)}{suffix}"
+
+
+#: The most significant digits a reading may be written with: a figure from a report never has
+#: more, and a float keeps about 15-17 anyway.
+MAX_DIGITS = 20
+
+
+def _short(raw: object) -> str:
+    text = str(raw) if not isinstance(raw, int) or raw.bit_length() < 1000 else f"a {len(str(raw)) if raw.bit_length() < 14000 else 'huge'}-digit number"
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text):,} characters)"
+
+
+def _finite(text: str, raw: object) -> float:
+    """A number as written, refused when it has more digits than a reading can mean or does
+    not fit a float (5,000 nines would otherwise become inf and show as "inf%")."""
+    digits = sum(ch.isdigit() for ch in text.split("e")[0].split("E")[0])
+    if digits > MAX_DIGITS:
+        raise ValueError(f"the number {_short(raw)} has {digits:,} digits; a reading has at most {MAX_DIGITS}")
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {_short(raw)} is too large")
+    return value

@@ -2,7 +2,7 @@
 trading session, built from the local store and the project's YAML files (no network).
 
 Headless and pure apart from reading the store: :func:`build_snapshot` returns a
-:class:`Snapshot`; :func:`render_files` turns it into bytes; :func:`write_files` writes them
+:class:`Snapshot`; :func:`render_files` turns it into bytes; :func:`write_session_folder` writes them
 atomically; :func:`take_snapshot` does all of it and records the rows in the store's
 ``snapshots`` table. Never imports Textual.
 
@@ -864,9 +864,63 @@ def write_files(files: Mapping[str, bytes], directory: Path) -> list[Path]:
         try:
             atomic_write(target, data)
         except OSError as exc:
-            raise SnapshotError(f"cannot write {target}: {exc.strerror or exc}") from exc
+            raise SnapshotError(f"cannot write {target}: {_os_reason(exc)}") from exc
         paths.append(target)
     return paths
+
+
+def _os_reason(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "no space left on the device; free some space and run it again"
+    return exc.strerror or str(exc)
+
+
+def write_session_folder(files: Mapping[str, bytes], directory: Path) -> list[Path]:
+    """Write a session's files as one folder that appears complete or not at all.
+
+    The files go into a hidden temporary folder (``.<session>.<random>.tmp``) beside
+    ``directory``, which is renamed to ``directory`` once every file is written: a full disk
+    or a kill half-way leaves the previous folder (or none), never a folder with 4 of 6 files.
+    A previous folder is swapped out by a second rename and then removed. Temporary folders
+    left by killed runs are removed on the next write.
+    """
+    import contextlib
+    import secrets
+    import shutil
+
+    directory = Path(directory)
+    parent = directory.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        for orphan in parent.glob(f".{directory.name}.*.tmp"):
+            shutil.rmtree(orphan, ignore_errors=True)
+        tmp = parent / f".{directory.name}.{secrets.token_hex(4)}.tmp"
+        tmp.mkdir()  # the user's umask applies, as for the folder it becomes
+    except OSError as exc:
+        raise SnapshotError(f"cannot write {directory}: {_os_reason(exc)}") from exc
+    old = None
+    try:
+        write_files(files, tmp)
+        if directory.exists():
+            old = parent / f".{directory.name}.{secrets.token_hex(4)}.tmp"
+            directory.rename(old)
+        tmp.rename(directory)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not directory.exists():
+            with contextlib.suppress(OSError):
+                old.rename(directory)  # put the previous folder back
+        if isinstance(exc, OSError):
+            raise SnapshotError(f"cannot write {directory}: {_os_reason(exc)}") from exc
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    from tui.config.atomic import _fsync_dir
+
+    _fsync_dir(parent)
+    return [directory / name for name in files]
 
 
 @dataclass
@@ -907,6 +961,10 @@ def take_snapshot(
         from tui.config.loader import load_project
 
         project = load_project(Path(watchlists), Path(catalysts) if catalysts else None)
+    if not project.themes:
+        from tui.config.loader import why_no_themes
+
+        raise SnapshotError(f"{why_no_themes(project, Path(watchlists))}: nothing to snapshot")
     own = store is None
     if own:
         store = Store.open(data_dir)
@@ -919,7 +977,7 @@ def take_snapshot(
         directory = None
         if not to_stdout:
             directory = Path(out if out is not None else default_out_dir(data_dir)).expanduser() / snap.session.isoformat()
-            paths = write_files(files, directory)
+            paths = write_session_folder(files, directory)
         result = store.upsert_snapshot(snap.store_rows())
     finally:
         if own:
@@ -931,5 +989,5 @@ __all__ = [
     "CATALYST_COLUMNS", "FORMATS", "INDICATOR_COLUMNS", "STOCK_COLUMNS", "THEME_COLUMNS",
     "NotASessionError", "Snapshot", "SnapshotError", "SnapshotRun", "atomic_write",
     "build_snapshot", "default_out_dir", "latest_session_with_data", "render_csv",
-    "render_files", "render_json", "take_snapshot", "write_files",
+    "render_files", "render_json", "take_snapshot", "write_files", "write_session_folder",
 ]  # fmt: skip

@@ -219,6 +219,10 @@ class Store:
             directory.mkdir(parents=True, exist_ok=True)
             conn = connect(path)
         except (OSError, sqlite3.Error) as exc:
+            from tui.store.health import describe, kind_of
+
+            if kind_of(exc) != "other":
+                raise StoreError(describe(exc, directory)) from exc
             raise StoreError(f"cannot open the store at {path}: {exc}") from exc
         store = cls(conn, path)
         try:
@@ -230,7 +234,9 @@ class Store:
                     store.set_meta("sample_error", f"{type(exc).__name__}: {exc}")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(f"cannot use the store at {path}: {exc}") from exc
+            from tui.store.health import describe
+
+            raise StoreError(describe(exc, directory)) from exc
         except BaseException:
             conn.close()
             raise

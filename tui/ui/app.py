@@ -156,6 +156,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         #: True once the start-up loads (stored quotes, then the calendar) have finished,
         #: whether they succeeded or not; always True when the app loads no data.
         self.data_started = not load_data
+        #: What is wrong with the local store, once a read or write failed on it (else None).
+        self.store_problem: str | None = None
         self.up_color = ctx.settings.up_color
         self.refresh_interval = ctx.settings.refresh_interval
         t = self.labels
@@ -240,12 +242,24 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
 
     # ------------------------------------------------------------------ YAML
 
+    def _recover_interrupted_edits(self) -> None:
+        """Finish a move a killed run left half done (tui.config.journal); say what was done."""
+        from tui.config.journal import recover
+
+        try:
+            messages = recover(self.ctx.watchlists)
+        except OSError as exc:
+            messages = [f"{self.ctx.watchlists}: {exc.strerror or exc}"]
+        if messages:
+            self.notify("\n".join(messages), title=self.labels("reload.recovered_edit"), severity="warning", timeout=10, markup=False)
+
     def load_files(self) -> None:
         """(Re)load the YAML files and redraw; problems go to the Problems tab.
 
         A file that has become invalid keeps showing its last valid version (its errors are
         listed with their lines); valid and new files take their new content.
         """
+        self._recover_interrupted_edits()
         self._stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
         new = load_project(self.ctx.watchlists, self.ctx.catalysts)
         outcome = keep_last_valid(self.project if self._files_loaded else None, new, self.ctx.catalysts)
@@ -402,6 +416,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             return
         error = event.worker.error
         message = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if error is not None and self._store_failed(error, refresh=event.worker.group == "refresh"):
+            return
         if event.worker.group == "refresh":
             self.refreshing = False
             self._schedule_next_poll()
@@ -409,6 +425,27 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             self.notify(message, title=self.labels("refresh.failed"), severity="error", timeout=8, markup=False)
         else:
             self.notify(message, severity="error", timeout=8, markup=False)
+
+    def _store_failed(self, error: BaseException, *, refresh: bool) -> bool:
+        """A damaged, read-only or full store: say so, where, and how to recover, instead of
+        "waiting for local data" forever or blaming the network. False for other errors."""
+        from tui.store.health import db_path, is_store_error, store_kind
+
+        if not is_store_error(error):
+            return False
+        kind = store_kind(error)
+        text = self.labels(f"store.{kind}").format(path=db_path(self.ctx.data_dir), detail=str(error))
+        first = self.store_problem != text
+        self.store_problem = text
+        if refresh:
+            self.refreshing = False
+            self._schedule_next_poll()
+        self.query_one(StatusLine).set(progress=None, last_error=self.labels("store.problem_title"))
+        self.query_one(BoardPane).store_problem = text
+        self.redraw()
+        if first or refresh:
+            self.notify(text, title=self.labels("store.problem_title"), severity="error", timeout=15, markup=False)
+        return True
 
     # ------------------------------------------------------------------ message handlers
 

@@ -49,7 +49,7 @@ HELP_ZH = """\
 
 **问题**：YAML 文件中的错误和警告（文件:行:列）。有错误的条目被跳过，其余内容照常加载。
 
-**编辑**：表单在保存前校验，无效内容不会写入；写入保留注释和格式，上一版本存为 `.bak`。
+**编辑**：表单在保存前校验，无效内容不会写入；写入保留注释和格式，上一版本存于同目录的 `.backup/` 文件夹。
 文件在载入后被其他程序改动时不会覆盖，提示重新加载。在编辑器中直接修改 YAML，应用会在一两秒内自动重新加载；
 新内容有误时继续显示上一个有效版本，并在"问题"页列出错误所在的行。
 
@@ -105,7 +105,7 @@ benchmark, with 1/5/20/60-session and year-to-date returns.
 skipped; everything else loads.
 
 **Editing**: forms validate before saving and write nothing invalid; comments and layout are kept
-and the previous version is saved as `.bak`. A file changed on disk since it was loaded is not
+and the previous version is saved in a `.backup/` folder beside the file. A file changed on disk since it was loaded is not
 overwritten (you are offered a reload). Files edited in an editor reload within a second or two; an
 invalid file keeps showing its last valid version, with the error's line in Problems.
 

@@ -113,6 +113,8 @@ class BoardPane(Vertical):
         self._rows: dict[str, RowData] = {}
         self._order: list[str] = []
         self._drawn: dict[str, dict[str, object]] = {}
+        #: Set by the app when the local store cannot be used: shown instead of "no prices yet".
+        self.store_problem: str | None = None
 
     # ------------------------------------------------------------------ layout
 
@@ -343,7 +345,9 @@ class BoardPane(Vertical):
             return
         text = Text()
         text.append(self._theme.name, style="bold")
-        if summary is None or summary.priced == 0:
+        if self.store_problem and (summary is None or summary.priced == 0):
+            text.append("  " + self.store_problem, style="bold")
+        elif summary is None or summary.priced == 0:
             text.append("  " + self.t("header.no_prices"), style="dim")
         else:
             t = self.t
