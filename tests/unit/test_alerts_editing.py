@@ -24,7 +24,7 @@ def test_add_disable_and_remove_keep_comments_and_bytes(tmp_path):
     editor.add_rule("dawei-7", stock="600589", when="price_above", value=7.5)
     text = path.read_text(encoding="utf-8")
     assert text.startswith(ORIGINAL) and 'stock: "600589"' in text and "value: 7.5" in text
-    assert (tmp_path / "alerts.yaml.bak").read_text(encoding="utf-8") == ORIGINAL
+    assert (tmp_path / ".backup" / "alerts.yaml").read_text(encoding="utf-8") == ORIGINAL
     editor.set_enabled("theme-limit-up", False)
     rules = load_rules(path)
     assert [r.enabled for r in rules.rules] == [False, True] and "# keep this comment" in path.read_text(encoding="utf-8")

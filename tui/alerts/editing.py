@@ -2,7 +2,7 @@
 (tui.config.editing / splice / atomic) applied to the rules file.
 
 Every edit is validated with the rules model first, changes only its own lines (comments and
-layout survive), is written atomically with a ``.bak`` of the previous version, is refused if
+layout survive), is written atomically with the previous version kept in ``.backup/``, is refused if
 the file changed on disk since it was loaded, and is undone if the written file no longer
 loads as well as before.
 """
