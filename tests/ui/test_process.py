@@ -150,3 +150,72 @@ def test_q_exits_within_two_seconds_while_a_refresh_hangs(tmp_path):
         os.close(fd)
     assert status is not None and os.WIFEXITED(status), "the app did not exit"
     assert elapsed < 2.0, f"exit took {elapsed:.2f} s"
+
+
+# ---------------------------------------------------------------- a theme with no stored data
+
+NEW_THEMES = {
+    "one stock without bars": 'id: zz-new\nname: 新题材\nstocks: [{code: "300418", name: 昆仑万维}]\n',
+    "no stocks": "id: zz-new\nname: 新题材\nstocks: []\n",
+    "only unlisted companies": "id: zz-new\nname: 新题材\nstocks: [{name: 某算力公司, status: unlisted}]\n",
+}
+
+
+def _run_app_in_a_pty(tmp_path, watchlists, keys: bytes) -> tuple[int | None, bytes]:
+    """Start the real CLI in a terminal, wait until the calendar has loaded (the market state
+    shows: the board data loads before it), press `keys`, then `q`; (exit status, output)."""
+    env = {
+        **os.environ,
+        "THEME_TRACKER_SOURCE": "sample",
+        "THEME_TRACKER_DATA_DIR": str(tmp_path / "data"),
+        "THEME_TRACKER_CONFIG": str(tmp_path / "settings.toml"),
+        "THEME_TRACKER_TODAY": "2026-11-22",  # a Sunday: the market state reads 休市
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+        "PYTHONPATH": str(ROOT),
+    }
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(ROOT)
+        os.execve(sys.executable, [sys.executable, "-m", "tui", "--watchlists", str(watchlists), "--catalysts", str(CATALYSTS)], env)
+    status = None
+    seen = b""
+    try:
+        seen += _read_until(fd, "休市".encode(), 60)
+        for key in keys:
+            os.write(fd, bytes([key]))
+            seen += _read_until(fd, b"\x00", 0.5)  # let the key's redraw happen
+        os.write(fd, b"q")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            seen += _read_until(fd, b"\x00", 0.05)
+        else:
+            status = None
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+    return status, seen
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
+@pytest.mark.parametrize("kind", list(NEW_THEMES))
+@pytest.mark.parametrize(("file_name", "keys"), [("ai-apps.yaml", b""), ("zz.yaml", b"]")], ids=["first-at-start-up", "next-theme-key"])
+def test_a_theme_with_no_stored_bars_opens_without_a_crash(tmp_path, kind, file_name, keys):
+    """A new theme offline (no stored bars, no stocks, or only unlisted companies) is the normal
+    state of every new theme: it crashed the board at start-up (sorted first) and on `]`."""
+    watchlists = tmp_path / "watchlists"
+    watchlists.mkdir()
+    (watchlists / "compute-power.yaml").write_bytes((WATCHLISTS / "compute-power.yaml").read_bytes())
+    (watchlists / file_name).write_text(NEW_THEMES[kind], encoding="utf-8")
+    status, seen = _run_app_in_a_pty(tmp_path, watchlists, keys)
+    text = seen.decode("utf-8", "replace")
+    assert "Traceback" not in text and "Error" not in text, text[-3000:]
+    assert status is not None and os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, text[-3000:]

@@ -54,3 +54,21 @@ def test_summary_of_a_board_without_moves():
 def test_summary_of_an_empty_board():
     s = summarize_board(board().iloc[0:0])
     assert s.n == 0 and s.mean_pct is None and s.leader is None and s.amount is None and s.suspended == 0
+
+
+def test_a_board_of_stocks_without_any_stored_data_is_blank_not_a_crash():
+    """No stored bar for any stock (a new theme offline), and no stocks at all: blank rows."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tui.analytics.board import BOARD_COLUMNS, build_board
+    from tui.store.frames import empty_bars
+
+    now = datetime(2026, 11, 22, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for codes in (["300418"], []):
+        b = build_board(codes, {"300418": "昆仑万维"}, pd.DataFrame(), empty_bars(), now=now, expected_as_of=now)
+        assert list(b.columns) == BOARD_COLUMNS and list(b["code"]) == codes
+        assert b["price"].isna().all() and b["as_of"].isna().all()
+        assert list(b["basis"]) == ["none"] * len(codes) and b["stale"].all()
+        s = summarize_board(b, benchmark="sz399006", benchmark_pct=None)
+        assert (s.n, s.priced, s.mean_pct, s.as_of, s.leader) == (len(codes), 0, None, None, None)

@@ -102,7 +102,9 @@ def build_board(
     price = np.where(has_quote, q_price, last_close)
     q_prev = pd.to_numeric(qcol("prev_close"), errors="coerce").to_numpy(dtype="float64")
     q_as_of = pd.to_datetime(qcol("as_of", pd.NaT), utc=True, errors="coerce")
-    bar_as_of = pd.DatetimeIndex([_close_at_session_end(d) if pd.notna(d) else pd.NaT for d in last_bar_day])
+    # tz-aware even when no stock has a bar (an all-NaT index would be tz-naive and the
+    # conversion below would fail: a new theme with no stored bars crashed the board).
+    bar_as_of = pd.DatetimeIndex([_close_at_session_end(d) if pd.notna(d) else pd.NaT for d in last_bar_day], dtype="datetime64[ns, Asia/Shanghai]")
     quote_newer = has_quote & (
         q_as_of.isna().to_numpy() | (q_as_of.dt.tz_convert(SHANGHAI).dt.normalize().dt.tz_localize(None).to_numpy() > last_bar_day.to_numpy())
     )
