@@ -287,6 +287,18 @@ def test_a_weekend_is_rejected_naming_the_nearest_sessions(monkeypatch, capsys, 
     assert "2025-03-15" in err and "2025-03-14" in err and "2025-03-17" in err
 
 
+def test_a_session_before_any_stored_bar_says_so_and_exits_1(monkeypatch, capsys, tmp_path):
+    """It ended in a traceback; then (once the board coped) it wrote a report of blanks."""
+    argv = ["--data-dir", str(tmp_path / "d"), "--watchlists", str(WATCHLISTS), "--catalysts", str(CATALYSTS),
+            "snapshot", "--date", "2023-06-01", "--out", str(tmp_path / "o")]  # fmt: skip
+    code, out, err = cli(argv, monkeypatch, capsys)
+    assert code == 1 and out == ""
+    assert "no stored bars for the session 2023-06-01 (the stored history starts 2024-01-02)" in err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+    with Store.open(tmp_path / "d") as store:
+        assert store.snapshot_sessions() == []
+
+
 def test_a_holiday_is_rejected_naming_the_nearest_sessions(ctx, capsys):
     with pytest.raises(UsageError) as info:
         run_snapshot(ctx, capsys, date_="2025-10-01")

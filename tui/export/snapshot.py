@@ -403,6 +403,20 @@ def latest_session_with_data(
     return best
 
 
+def _reject_if_nothing_stored_by(
+    session: date, bars: pd.DataFrame, quotes: pd.DataFrame, codes: Sequence[str], bounds: Mapping[str, tuple[date, date]]
+) -> None:
+    """A session before every stored bar and quote of the watchlist stocks has nothing to show:
+    refuse it rather than write a report of blanks (a date before the history crashed here)."""
+    if len(bars) and bars["code"].isin(codes).any():
+        return
+    if len(quotes) and any(d is not None and d <= session for d in _quote_days(quotes)):
+        return
+    firsts = [first for code, (first, _) in bounds.items() if code in set(codes)]
+    since = f" (the stored history starts {min(firsts).isoformat()})" if firsts else ""
+    raise SnapshotError(f"no stored bars for the session {session.isoformat()}{since}: nothing to snapshot")
+
+
 def _last_bar_on_or_before(store: Any, code: str, day: date) -> date | None:
     frame = store.bars(code, end=day, limit=1)
     return pd.Timestamp(frame["date"].iloc[-1]).date() if len(frame) else None
@@ -458,6 +472,7 @@ def build_snapshot(
     extra = [f for f in extra if len(f)]
     if extra:
         bars = pd.concat([bars, *extra], ignore_index=True).sort_values(["code", "date"], kind="stable")
+    _reject_if_nothing_stored_by(session, bars, all_quotes, codes, bounds)
     session_ts = pd.Timestamp(session)
     has_bar_on_session = bool(len(bars)) and bool((bars["date"] == session_ts).any())
 
