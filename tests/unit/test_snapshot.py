@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import socket
+import stat
 from argparse import Namespace
 from datetime import date, datetime
 from pathlib import Path
@@ -341,3 +343,18 @@ def test_snapshot_never_imports_textual(tmp_path):
     assert proc.returncode == 0, proc.stderr
 
 
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_snapshot_files_follow_the_users_umask(ctx, tmp_path, capsys, umask, mode):
+    """A daily report is meant to be shared: the files were always 0600 (mkstemp's mode)."""
+    old = os.umask(umask)
+    try:
+        code, _, _ = run_snapshot(ctx, capsys, out=tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert code == 0
+    files = sorted((tmp_path / "out" / DAY).iterdir())
+    assert [f.name for f in files] == sorted(["stocks.csv", "themes.csv", "indicators.csv", "catalysts.csv", "snapshot.json", "report.md"])
+    assert {oct(stat.S_IMODE(f.stat().st_mode)) for f in files} == {oct(mode)}

@@ -192,8 +192,33 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def current_umask() -> int:
+    """The process's umask. Read from /proc where there is one: setting it to read it back
+    (the only portable way) would briefly let other threads create files with no mask."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode the new file gets: the file's own when it exists, else what `open()` would give
+    under the user's umask. mkstemp makes 0600 files, which kept shared reports private."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask()
+
+
 def write_temp(path: Path, data: bytes) -> Path:
-    """Write `data` to a new fsynced temporary file next to `path` (same mode as `path`)."""
+    """Write `data` to a new fsynced temporary file next to `path` (same mode as `path`, or
+    the umask's for a new file)."""
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     tmp = Path(name)
     try:
@@ -202,7 +227,7 @@ def write_temp(path: Path, data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
+            os.chmod(tmp, _mode_for(path))
     except BaseException:
         discard(tmp)
         raise
