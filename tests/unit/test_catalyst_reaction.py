@@ -128,6 +128,18 @@ def test_compute_reaction_by_hand_on_a_small_frame():
     assert moves["000002"].move is None and "first bar 2025-01-06" in moves["000002"].reason
 
 
+def test_a_catalyst_before_the_first_stored_bar_is_not_measured():
+    """Day 0 would be the first stored session, years later; the study raised on an empty
+    window instead (the catalyst detail showed "计算失败")."""
+    days = ["2025-01-02", "2025-01-03", "2025-01-06", "2025-01-07"]
+    bench = _bars("sh000300", dict(zip(days, [100, 101, 102, 103])))
+    a = _bars("000001", dict(zip(days, [10, 10, 11, 12])))
+    for day in ("2020-03-02", "2025-01-01", "2025-01-02"):
+        r = compute_reaction(Catalyst(id="x", title="t", date=day), ["000001"], ["000001"], a, bench)
+        assert (r.status, r.first_bar, r.day0, r.results) == ("before_bars", date(2025, 1, 2), None, [])
+    assert compute_reaction(Catalyst(id="x", title="t", date="2025-01-03"), ["000001"], ["000001"], a, bench).status == "ok"
+
+
 def test_stock_move_without_bars():
     assert stock_move("000001", pd.Series(dtype="float64"), date(2025, 1, 1)).reason == "no bars"
 

@@ -13,7 +13,8 @@ A reaction needs a day. A catalyst dated only to a month/quarter/half/year gets 
 study (``status == "inexact"``); its moves are measured from the period's first session, and
 the result says so (when the period starts after the last stored bar: no moves either). An
 undated catalyst gets neither (``"undated"``); one dated to a day after the last stored bar
-gets neither either (``"after_bars"``).
+gets neither either (``"after_bars"``), nor does one dated before the benchmark's first
+stored bar (``"before_bars"``: day 0 would otherwise be the first stored session, years later).
 
 :func:`compute_reaction` is pure pandas on bars-contract frames; :func:`load_reaction` opens
 its own Store (call it in a worker thread: sqlite connections cannot cross threads).
@@ -39,7 +40,7 @@ REACTION_BENCHMARK = "sh000300"
 MOVE_LOOKBACK_DAYS = 40
 
 #: Why a reaction was (not) measured.
-STATUSES = ("ok", "undated", "inexact", "after_bars", "no_benchmark", "no_stocks")
+STATUSES = ("ok", "undated", "inexact", "after_bars", "before_bars", "no_benchmark", "no_stocks")
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class CatalystReaction:
     benchmark_move: StockMove | None = None
     last_bar: date | None = None
     """The benchmark's last stored bar: the end of what can be measured."""
+    first_bar: date | None = None
+    """The benchmark's first stored bar, when the catalyst is before it ("before_bars")."""
     sample: bool = False
     sample_as_of: str | None = None
 
@@ -142,6 +145,8 @@ def compute_reaction(
             return CatalystReaction(status=status, last_bar=bench_last_bar, sample=sample, **base)
         return CatalystReaction(status="no_benchmark", last_bar=bench_last_bar, sample=sample, **base)
     last_bar = bench.index[-1].date()
+    if bench.index[0] >= pd.Timestamp(start):
+        return CatalystReaction(status="before_bars", first_bar=bench.index[0].date(), last_bar=last_bar, sample=sample, **base)
     if start > last_bar:
         # Without a day there is nothing to measure, whenever it is; say that first.
         status = "after_bars" if catalyst.date.is_exact else "inexact"

@@ -107,6 +107,9 @@ INT_COLUMNS = frozenset({"days", "days_since_reading", "reaction_n", "n", "stock
 BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
 
 
+NO_STOCK_DATA = "the store holds no bars or quotes for the watchlist stocks: run `theme-tracker refresh` first"
+
+
 class SnapshotError(ThemeTrackerError):
     """The snapshot cannot be made (no data at all, no themes, a file cannot be written)."""
 
@@ -404,7 +407,8 @@ def latest_session_with_data(
 
 
 def _reject_if_nothing_stored_by(
-    session: date, bars: pd.DataFrame, quotes: pd.DataFrame, codes: Sequence[str], bounds: Mapping[str, tuple[date, date]]
+    session: date, bars: pd.DataFrame, quotes: pd.DataFrame, codes: Sequence[str], bounds: Mapping[str, tuple[date, date]],
+    *, asked: bool = True,
 ) -> None:
     """A session before every stored bar and quote of the watchlist stocks has nothing to show:
     refuse it rather than write a report of blanks (a date before the history crashed here)."""
@@ -412,6 +416,8 @@ def _reject_if_nothing_stored_by(
         return
     if len(quotes) and any(d is not None and d <= session for d in _quote_days(quotes)):
         return
+    if not asked:  # only the benchmarks have bars
+        raise SnapshotError(NO_STOCK_DATA)
     firsts = [first for code, (first, _) in bounds.items() if code in set(codes)]
     since = f" (the stored history starts {min(firsts).isoformat()})" if firsts else ""
     raise SnapshotError(f"no stored bars for the session {session.isoformat()}{since}: nothing to snapshot")
@@ -452,12 +458,13 @@ def build_snapshot(
 
     bounds = store.bar_date_bounds(codes + benchmarks)
     all_quotes = store.latest_quotes(codes)
+    asked = session is not None
+    if not codes:
+        raise SnapshotError("the watchlists list no listed stocks (only unlisted companies or none): nothing to snapshot")
     if session is None:
         session = latest_session_with_data(store, codes + benchmarks, today, bounds=bounds, quotes=all_quotes)
         if session is None:
-            raise SnapshotError(
-                "the store holds no bars or quotes for the watchlist stocks: run `theme-tracker refresh` first"
-            )
+            raise SnapshotError(NO_STOCK_DATA)
     elif session > today:
         raise UsageError(f"--date {session.isoformat()} is after today ({today.isoformat()}): a snapshot needs a session that has traded")
 
@@ -472,7 +479,7 @@ def build_snapshot(
     extra = [f for f in extra if len(f)]
     if extra:
         bars = pd.concat([bars, *extra], ignore_index=True).sort_values(["code", "date"], kind="stable")
-    _reject_if_nothing_stored_by(session, bars, all_quotes, codes, bounds)
+    _reject_if_nothing_stored_by(session, bars, all_quotes, codes, bounds, asked=asked)
     session_ts = pd.Timestamp(session)
     has_bar_on_session = bool(len(bars)) and bool((bars["date"] == session_ts).any())
 

@@ -529,6 +529,9 @@ class CatalystsPane(Vertical):
         if status == "after_bars":
             last = reaction.last_bar.isoformat() if reaction.last_bar else "—"
             return Text(t("cat.reaction_after_bars").format(date=c.date.start.isoformat() if c.date else "—", last=last))
+        if status == "before_bars":
+            first = reaction.first_bar.isoformat() if reaction.first_bar else "—"
+            return Text(t("cat.reaction_before_bars").format(date=c.date.start.isoformat() if c.date else "—", first=first))
         if status == "no_benchmark":
             return Text(t("cat.reaction_no_bench").format(code=reaction.benchmark))
         if status == "no_stocks":
