@@ -64,3 +64,30 @@ async def test_file_name_and_full_line_col_always_and_the_whole_message_on_selec
         await pilot.pause()
         detail = str(app.query_one("#problems-detail").render())
         assert diagnostics[other].message in detail and f"second.yaml:{diagnostics[other].line}:{diagnostics[other].col}" in detail
+
+
+async def test_while_a_watchlist_is_briefly_invalid_the_tab_lists_no_false_cross_file_warnings(tmp_path):
+    from tests.conftest import CATALYSTS, WATCHLISTS
+
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "compute-power.yaml").write_bytes((WATCHLISTS / "compute-power.yaml").read_bytes())
+    catalysts = tmp_path / "catalysts.yaml"
+    catalysts.write_bytes(CATALYSTS.read_bytes())
+    ctx = Context(watchlists=lists, catalysts=catalysts, data_dir=tmp_path / "data", today_override=TODAY)
+    app = make_app(ctx, today=TODAY, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_startup(pilot)
+        await pilot.press("5")
+        table = app.query_one("#problems-table", DataTable)
+        assert table.row_count == 0
+        # An editor saves a half-typed line: the file is invalid until the next save.
+        text = (lists / "compute-power.yaml").read_text(encoding="utf-8")
+        (lists / "compute-power.yaml").write_text(text + "stocks: [unclosed\n", encoding="utf-8")
+        app.load_files()  # what the file watcher does on the change
+        await pilot.pause()
+        assert app.project.theme("compute-power") is not None  # the last valid version, shown
+        rows = [" ".join(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
+        assert len(rows) == len(app.project.errors) >= 1
+        assert all("compute-power.yaml" in row for row in rows)
+        assert not any("which no watchlist defines" in row for row in rows)

@@ -56,3 +56,35 @@ def test_file_stamps_change_on_write_and_on_new_files(tmp_path):
     before = file_stamps(lists, cat)
     (lists / "d.yaml").write_text("id: d\nname: D\n", encoding="utf-8")
     assert set(file_stamps(lists, cat)) - set(before) == {lists / "d.yaml"}
+
+
+def test_cross_file_checks_use_the_last_valid_version_that_is_shown(tmp_path):
+    """A watchlist briefly invalid (mid-edit) keeps showing its themes; the catalysts naming
+    them must not be reported as naming a theme no watchlist defines (34 false warnings)."""
+    lists, cat = setup(tmp_path)
+    text = cat.read_text(encoding="utf-8")
+    cat.write_text(text.replace("themes: [compute-power]", "themes: [compute-power, nope]", 1), encoding="utf-8")
+    old = load_project(lists, cat)
+    real = [d for d in old.warnings if "which no watchlist defines" in d.message]
+    assert len(real) == 1 and "'nope'" in real[0].message
+    broken = (lists / "compute-power.yaml").read_text(encoding="utf-8") + "stocks: [unclosed\n"
+    (lists / "compute-power.yaml").write_text(broken, encoding="utf-8")
+    new = load_project(lists, cat)
+    assert new.theme("compute-power") is None
+    assert len([d for d in new.warnings if "'compute-power'" in d.message]) > 10  # what the reload must not show
+    outcome = keep_last_valid(old, new, cat)
+    project = outcome.project
+    assert project.theme("compute-power") is not None and outcome.kept_last_valid == [lists / "compute-power.yaml"]
+    assert [d.message for d in project.warnings] == [d.message for d in old.warnings]
+    assert [(d.path, d.line, d.col) for d in project.warnings] == [(d.path, d.line, d.col) for d in old.warnings]
+    assert len(project.errors) == len(new.errors) >= 1  # the file's own error is still listed
+
+
+def test_a_broken_calendar_is_checked_as_kept(tmp_path):
+    lists, cat = setup(tmp_path)
+    old = load_project(lists, cat)
+    (lists / "b.yaml").unlink()  # and a theme goes: the kept catalysts are checked against the rest
+    cat.write_text(cat.read_text(encoding="utf-8") + "  - id: [broken\n", encoding="utf-8")
+    outcome = keep_last_valid(old, load_project(lists, cat), cat)
+    assert outcome.kept_last_valid == [cat] and outcome.project.catalysts == old.catalysts
+    assert not [d for d in outcome.project.warnings if "which no watchlist defines" in d.message]

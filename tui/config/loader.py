@@ -29,6 +29,11 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     theme_files: dict[str, Path] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    cross_file: list[Diagnostic] = field(default_factory=list, repr=False)
+    """The warnings in `diagnostics` that compare files (a catalyst naming a theme or stock no
+    watchlist has): live reload checks them again against the versions it keeps showing."""
+    catalyst_docs: dict[str, YamlDocument] = field(default_factory=dict, repr=False, compare=False)
+    """The document each catalyst was read from (for the positions of those warnings)."""
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -192,9 +197,11 @@ def _load_catalysts(doc: YamlDocument) -> tuple[list[Catalyst], list[Diagnostic]
     return out, diags
 
 
-def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
-    """Warn about catalysts naming stocks or themes that no watchlist has; a five-digit code no
-    watchlist marks as a Hong Kong listing is an error."""
+def check_references(project: Project, docs: dict[str, YamlDocument]) -> list[Diagnostic]:
+    """Problems found by comparing files: catalysts naming stocks or themes that none of
+    `project`'s themes has (warnings); a five-digit code no watchlist marks as a Hong Kong
+    listing (an error)."""
+    found: list[Diagnostic] = []
     theme_ids = {t.id for t in project.themes}
     codes = {s.code for t in project.themes for s in t.stocks if s.code}
     hk_codes = {s.code for t in project.themes for s in t.stocks if s.code and s.market == "HK"}
@@ -206,14 +213,15 @@ def _check_references(project: Project, docs: dict[str, YamlDocument]) -> None:
         idx = _catalyst_index(doc, catalyst.id)
         for j, theme_id in enumerate(catalyst.themes):
             if theme_id not in theme_ids:
-                project.diagnostics.append(doc.diag(("catalysts", idx, "themes", j), f"catalyst {catalyst.id!r} names theme {theme_id!r}, which no watchlist defines", severity=Severity.WARNING))
+                found.append(doc.diag(("catalysts", idx, "themes", j), f"catalyst {catalyst.id!r} names theme {theme_id!r}, which no watchlist defines", severity=Severity.WARNING))
         for j, code in enumerate(catalyst.stocks):
             if len(code) == 5 and code not in hk_codes:
                 # A catalyst has no place to mark a listing: a five-digit code must be a stock a
                 # watchlist marks `market: HK`, else it is taken for an A-share code missing a digit.
-                project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code!r}, which has five digits: A-share codes have six digits; for a Hong Kong listing write market: HK beside the code in its watchlist"))
+                found.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code!r}, which has five digits: A-share codes have six digits; for a Hong Kong listing write market: HK beside the code in its watchlist"))
             elif code not in codes:
-                project.diagnostics.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code}, which is in no watchlist", severity=Severity.WARNING))
+                found.append(doc.diag(("catalysts", idx, "stocks", j), f"catalyst {catalyst.id!r} names stock {code}, which is in no watchlist", severity=Severity.WARNING))
+    return found
 
 
 def _catalyst_index(doc: YamlDocument, catalyst_id: str) -> int:
@@ -275,7 +283,9 @@ def load_files(paths: Iterable[Path], *, catalyst_paths: Iterable[Path] = ()) ->
         theme_ids[theme.id] = path
         project.themes.append(theme)
         project.theme_files[theme.id] = path
-    _check_references(project, cat_docs)
+    project.catalyst_docs = cat_docs
+    project.cross_file = check_references(project, cat_docs)
+    project.diagnostics += project.cross_file
     return project
 
 

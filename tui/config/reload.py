@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tui.config.loader import Project, yaml_files
+from tui.config.loader import Project, check_references, yaml_files
 
 
 @dataclass
@@ -20,7 +20,8 @@ class ReloadOutcome:
 
 
 def _error_paths(project: Project) -> set[Path]:
-    return {Path(d.path) for d in project.errors}
+    """Files with errors of their own (a cross-file error is checked again after merging)."""
+    return {Path(d.path) for d in project.errors if not any(d is c for c in project.cross_file)}
 
 
 def keep_last_valid(old: Project | None, new: Project, catalysts_path: Path | None) -> ReloadOutcome:
@@ -49,11 +50,17 @@ def keep_last_valid(old: Project | None, new: Project, catalysts_path: Path | No
                 continue
             themes.append(theme)
             theme_files[theme.id] = path
-    catalysts = new.catalysts
+    catalysts, catalyst_docs = new.catalysts, new.catalyst_docs
     if catalysts_path is not None and Path(catalysts_path) in broken and old.catalysts:
-        catalysts = old.catalysts
+        catalysts, catalyst_docs = old.catalysts, old.catalyst_docs
         kept.append(Path(catalysts_path))
-    merged = Project(themes=themes, catalysts=catalysts, diagnostics=new.diagnostics, theme_files=theme_files, files=new.files)
+    # Cross-file checks compare what is shown: a broken file's themes are the kept ones, so a
+    # catalyst naming them is no problem (checking the new load gave dozens of false warnings).
+    own = [d for d in new.diagnostics if not any(d is c for c in new.cross_file)]
+    merged = Project(themes=themes, catalysts=catalysts, diagnostics=own, theme_files=theme_files, files=new.files)
+    merged.catalyst_docs = catalyst_docs
+    merged.cross_file = check_references(merged, catalyst_docs)
+    merged.diagnostics += merged.cross_file
     return ReloadOutcome(merged, kept)
 
 
