@@ -13,6 +13,7 @@ from datetime import date
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from tui.config.loader import Project
 from tui.domain.models import LISTING_LABELS_ZH, Stock, Theme
@@ -56,6 +58,9 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("reason", "col.reason", 30),
 ]
 COLUMN_KEYS = [c[0] for c in COLUMNS]
+#: The 名称 column fits the theme's longest name within these widths (cells); a longer name
+#: ends in "…". A fixed 8 cut a renamed "中科曙光股份" to the old-looking "中科曙光".
+NAME_WIDTH = (8, 16)
 
 #: Sort modes in the order `s` cycles through them.
 SORT_MODES = ["segment", "user", "change_pct", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "next", "price", "change", "code", "name"]
@@ -151,6 +156,7 @@ class BoardPane(Vertical):
         self._update_header(summary, notice)
         order = self._ordered_keys()
         if structure_changed or order != self._order:
+            self._fit_name_column()
             self._rebuild(order)
         else:
             self._diff_cells()
@@ -211,7 +217,7 @@ class BoardPane(Vertical):
             flag_style = f"bold {self._color('warning')}"
         cells: dict[str, object] = {
             "code": Cell(stock.code or "—"),
-            "name": Cell(stock.name),
+            "name": Cell(truncate(stock.name, NAME_WIDTH[1])),
             "segment": Cell(stock.segment or ""),
             "price": Cell(fmt_price(price), (style + dim).strip(), "right"),
             "change_pct": Cell(fmt_pct(pct), (style + dim).strip(), "right"),
@@ -284,6 +290,13 @@ class BoardPane(Vertical):
         cells["name"] = Cell(f"({count})", "bold dim")
         cells["reason"] = Cell(desc or "", "dim")
         return cells
+
+    def _fit_name_column(self) -> None:
+        names = [cell_len(r.stock.name) for r in self._rows.values()]
+        width = min(max([NAME_WIDTH[0], *names]), NAME_WIDTH[1])
+        column = self.query_one("#board-table", DataTable).columns.get(ColumnKey("name"))
+        if column is not None and column.width != width:
+            column.width = width  # applied by the rebuild that follows (it clears the table)
 
     def _rebuild(self, order: list[str]) -> None:
         table = self.query_one("#board-table", DataTable)
