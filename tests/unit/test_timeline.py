@@ -40,3 +40,22 @@ def test_next_catalyst_days_for_a_stock_ignores_past_and_cancelled():
     catalysts = [cat("a", "2026-12-31", "expected", ["300657"]), cat("b", "2026-12-01", "cancelled", ["300657"]), cat("c", "2026-01-01", "happened", ["300657"])]
     assert next_catalyst_days(catalysts, "300657", TODAY) == 39
     assert next_catalyst_days(catalysts, "300133", TODAY) is None
+
+
+def test_the_board_countdown_counts_trading_days_like_the_catalysts_tab():
+    from tui.domain.calendar import TradingCalendar
+    from tui.domain.timeline import stock_countdown, trading_days_until
+
+    catalysts = [cat("a", "2026-12-31", "expected", ["300657"]), cat("q", "2027Q1", "expected", ["300133"]), cat("now", "2026-11", "expected", ["600000"])]
+    cal = TradingCalendar([], today=TODAY)
+    n, guessed = trading_days_until(cal, TODAY, date(2026, 12, 31))
+    assert n == cal.trading_days_between(TODAY, date(2026, 12, 31)) < 39 and not guessed
+    assert stock_countdown(catalysts, "300657", TODAY, cal) == (f"T-{n}", 39)
+    # Until the calendar has loaded: calendar days, never a T-N of calendar days.
+    assert stock_countdown(catalysts, "300657", TODAY) == ("39天", 39)
+    assert stock_countdown(catalysts, "300657", TODAY, lang="en") == ("39d", 39)
+    # A quarter past the calendar's data: approximate and estimated.
+    text, days = stock_countdown(catalysts, "300133", TODAY, cal)
+    assert text.startswith("约≈T-") and days == 40
+    assert stock_countdown(catalysts, "600000", TODAY, cal) == ("约T-0", 0)  # in its month now
+    assert stock_countdown(catalysts, "000001", TODAY, cal) == ("", None)

@@ -1,15 +1,19 @@
 """The catalyst calendar as the app shows it: upcoming with countdowns, past, and undated.
 
-Countdowns are in calendar days here (trading-day countdowns need the exchange calendar,
-which lives in tui.domain.calendar). A catalyst known only to a month or quarter counts down
-to the first day of its period and counts as "in progress" while its period lasts.
+`TimelineEntry.days` counts calendar days. `T-N` always counts trading days (sessions after
+today up to the event's day): :func:`trading_days_until` and :func:`stock_countdown` take the
+trading calendar as an argument (tui.domain.calendar.TradingCalendar, built off the UI thread),
+so the board's 催化 column and the catalysts tab always agree. A catalyst known only to a month
+or quarter counts down to the first day of its period and counts as "in progress" while its
+period lasts.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
+from typing import Any
 
 from tui.domain.models import Catalyst
 
@@ -74,3 +78,57 @@ def next_catalyst_days(catalysts: list[Catalyst], code: str, today: date) -> int
         if c.date is not None and code in c.stocks and c.date.end >= today and c.status not in ("cancelled", "missed")
     ]
     return min(days) if days else None
+
+
+#: Fixed-date holidays on which SSE/SZSE always close (as in tui.domain.calendar; kept here so
+#: that this module does not import the calendar module's lazy exchange-calendars machinery).
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
+
+
+def trading_days_until(calendar: Any, today: date, target: date) -> tuple[int, bool]:
+    """Sessions after ``today`` up to and including ``target`` (the N of T-N), and whether
+    any of them had to be assumed (weekdays past the calendar's known data)."""
+    known_end: date = calendar.known_end
+    if target <= known_end:
+        return calendar.trading_days_between(today, target), False
+    n = calendar.trading_days_between(today, known_end) if today < known_end else 0
+    d = max(today, known_end) + timedelta(days=1)
+    while d <= target:
+        if d.weekday() < 5 and (d.month, d.day) not in FIXED_HOLIDAYS:
+            n += 1
+        d += timedelta(days=1)
+    return n, True
+
+
+def next_catalyst(catalysts: list[Catalyst], code: str, today: date) -> Catalyst | None:
+    """The stock's next upcoming dated catalyst (not cancelled or missed), or None."""
+    upcoming = [
+        c for c in catalysts
+        if c.date is not None and code in c.stocks and c.date.end >= today and c.status not in ("cancelled", "missed")
+    ]  # fmt: skip
+    return min(upcoming, key=lambda c: c.date.start, default=None)  # type: ignore[union-attr]
+
+
+def stock_countdown(catalysts: list[Catalyst], code: str, today: date, calendar: Any = None, *, lang: str = "zh") -> tuple[str, int | None]:
+    """The board's 催化 cell for a stock and its sort key (calendar days to the event).
+
+    With the trading calendar: "T-19" in trading days, like the catalysts tab's "T-19 · 25天"
+    ("约" for a month/quarter date, "≈" past the calendar's data); until it has loaded,
+    calendar days ("25天"), never a T-N of calendar days.
+    """
+    c = next_catalyst(catalysts, code, today)
+    if c is None or c.date is None:
+        return "", None
+    days = max(0, (c.date.start - today).days)
+    zh = lang == "zh"
+    approx = "" if c.date.is_exact else ("约" if zh else "~")
+    if calendar is None:
+        return f"{approx}{days}{'天' if zh else 'd'}", days
+    guessed = False
+    n = 0
+    if days > 0:
+        try:
+            n, guessed = trading_days_until(calendar, today, c.date.start)
+        except Exception:  # noqa: BLE001 - a broken calendar must not take the board down
+            return f"{approx}{days}{'天' if zh else 'd'}", days
+    return f"{approx}{'≈' if guessed else ''}T-{n}", days

@@ -456,6 +456,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
     def on_calendar_loaded(self, message: CalendarLoaded) -> None:
         self.calendar = message.calendar
         self.query_one(CatalystsPane).set_calendar(message.calendar)
+        self.query_one(BoardPane).set_calendar(message.calendar)
         self.redraw()
         if self.ctx.settings.run_schedule_in_app and self.schedule is None:
             self.start_in_app_schedule()

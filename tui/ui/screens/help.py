@@ -31,7 +31,7 @@ HELP_ZH = """\
 | `q` | 退出 |
 
 **行情**：按产业链环节分组的成分股及其报价：最新价、涨跌幅、成交额、换手率、总市值、5日/20日涨幅、
-距下一个催化剂的天数，以及 涨停/跌停（按板块涨跌幅限制）、停牌、ST、过期 标记。默认红涨绿跌（设置中可改）。
+距下一个催化剂的交易日数（T-N，与催化剂页一致），以及 涨停/跌停（按板块涨跌幅限制）、停牌、ST、过期 标记。默认红涨绿跌（设置中可改）。
 每行显示报价时间；交易时段内超过刷新间隔 1.5 倍未更新、或来自随附样本数据的报价都有明确标记。
 上方为题材概况：平均/中位涨跌、涨跌家数、涨停跌停数、最高标与最弱、总成交额、相对基准的表现。
 
@@ -80,7 +80,7 @@ HELP_EN = """\
 | `q` | Quit |
 
 **Board**: the theme's stocks by industry-chain segment with quotes: price, change %, turnover,
-turnover rate, market cap, 5- and 20-session returns, days to the next catalyst, and flags for
+turnover rate, market cap, 5- and 20-session returns, trading days to the next catalyst (T-N, as on the catalysts tab), and flags for
 limit-up/limit-down (by board limit), suspended, ST and stale. Red is up by default (settings can
 flip it). Each row shows its quote time; quotes older than 1.5 refresh intervals in trading hours,
 or from the shipped sample data, are marked. The header sums up the theme: average and median move,

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -25,7 +25,7 @@ from textual.widgets.data_table import ColumnKey
 
 from tui.config.loader import Project
 from tui.domain.models import LISTING_LABELS_ZH, Stock, Theme
-from tui.domain.timeline import next_catalyst_days
+from tui.domain.timeline import stock_countdown
 from tui.domain.units import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_price
 from tui.ui.cell import Cell
 from tui.ui.formatting import truncate
@@ -52,7 +52,7 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("market_cap", "col.market_cap", 8),
     ("ret_5d", "col.ret_5d", 7),
     ("ret_20d", "col.ret_20d", 7),
-    ("next", "col.next_catalyst", 5),
+    ("next", "col.next_catalyst", 6),
     ("flags", "col.flags", 8),
     ("as_of", "col.as_of", 14),
     ("reason", "col.reason", 30),
@@ -120,6 +120,7 @@ class BoardPane(Vertical):
         self._drawn: dict[str, dict[str, object]] = {}
         #: Set by the app when the local store cannot be used: shown instead of "no prices yet".
         self.store_problem: str | None = None
+        self._calendar: Any = None
 
     # ------------------------------------------------------------------ layout
 
@@ -162,6 +163,10 @@ class BoardPane(Vertical):
             self._diff_cells()
         self._update_sort_label()
 
+    def set_calendar(self, calendar: Any) -> None:
+        """The trading calendar for T-N countdowns (trading days); shown from the next redraw."""
+        self._calendar = calendar
+
     def _make_rows(self) -> dict[str, RowData]:
         rows: dict[str, RowData] = {}
         if self._theme is None:
@@ -184,7 +189,7 @@ class BoardPane(Vertical):
             v = rec.get(name)
             return None if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else float(v)
 
-        days = next_catalyst_days(self._project.catalysts, stock.code, self._today) if (stock.code and self._project) else None
+        countdown, days = stock_countdown(self._project.catalysts, stock.code, self._today, self._calendar, lang=self.t.language) if (stock.code and self._project) else ("", None)
         price, pct, change = val("price"), val("change_pct"), val("change")
         flags: list[str] = []
         stale = bool(rec["stale"]) if rec is not None else False
@@ -227,7 +232,7 @@ class BoardPane(Vertical):
             "market_cap": Cell(fmt_amount(val("market_cap")), justify="right"),
             "ret_5d": Cell(fmt_frac(val("ret_5d")), self.sign_style(val("ret_5d")), "right"),
             "ret_20d": Cell(fmt_frac(val("ret_20d")), self.sign_style(val("ret_20d")), "right"),
-            "next": Cell(f"T-{days}" if days is not None else ""),
+            "next": Cell(countdown),
             "flags": Cell(" ".join(flags), flag_style),
             "as_of": Cell(as_of_text, "dim" if (stale or sample) else ""),
             "reason": Cell(truncate(stock.reason, 30)),

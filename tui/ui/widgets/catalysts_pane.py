@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ from tui.domain.models import (
     Catalyst,
     Theme,
 )
-from tui.domain.timeline import Bucket, TimelineEntry, build_timeline, countdown_label
+from tui.domain.timeline import Bucket, TimelineEntry, build_timeline, countdown_label, trading_days_until
 from tui.ui.cell import plain_cells
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
@@ -52,10 +52,6 @@ if TYPE_CHECKING:  # pandas and the store stay off the first paint: imported in 
 
 GROUP_KEY_PREFIX = "group:"
 WORKER_GROUP = "catalyst-reaction"
-
-#: Fixed-date holidays on which SSE/SZSE always close (as in tui.domain.calendar; kept here so
-#: that this module does not import the calendar module's lazy exchange-calendars machinery).
-_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
 
 ReactionKey = tuple[str, str | None]
 
@@ -69,21 +65,6 @@ def group_key(entry: TimelineEntry) -> str:
         return f"{GROUP_KEY_PREFIX}{Bucket.UNDATED.value}"
     start = entry.catalyst.date.start
     return f"{GROUP_KEY_PREFIX}{entry.bucket.value}:{start.year}-{start.month:02d}"
-
-
-def trading_days_until(calendar: Any, today: date, target: date) -> tuple[int, bool]:
-    """Sessions after ``today`` up to and including ``target`` (the N of T−N), and whether
-    any of them had to be assumed (weekdays past the calendar's known data)."""
-    known_end: date = calendar.known_end
-    if target <= known_end:
-        return calendar.trading_days_between(today, target), False
-    n = calendar.trading_days_between(today, known_end) if today < known_end else 0
-    d = max(today, known_end) + timedelta(days=1)
-    while d <= target:
-        if d.weekday() < 5 and (d.month, d.day) not in _FIXED_HOLIDAYS:
-            n += 1
-        d += timedelta(days=1)
-    return n, True
 
 
 def countdown_text(entry: TimelineEntry, today: date, calendar: Any = None, *, lang: str = "zh") -> tuple[str, bool]:
