@@ -200,6 +200,19 @@ def test_catalysts_indicators_and_reactions(ctx, tmp_path, capsys):
     assert statuses["idc-rack-occupancy-aofei-zjk"] == "off_track"
 
 
+def test_a_replay_shows_each_catalyst_as_it_stood_on_the_day(ctx, tmp_path, capsys):
+    """The 2025-05-27 summit has happened (catalysts.yaml), but not yet on 2025-05-23."""
+    code, out, _ = run_snapshot(ctx, capsys, date_="2025-05-23", out=tmp_path / "before", fmt="csv,md")
+    paths = {Path(p).name: Path(p) for p in out.split()}
+    summit = {r["id"]: r for r in read_csv(paths["catalysts.csv"])}["aidc-summit-2025-05-27"]
+    assert (summit["status"], summit["countdown"], summit["bucket"]) == ("expected", "4天后", "upcoming")
+    row = next(line for line in paths["report.md"].read_text(encoding="utf-8").splitlines() if "2025智算行业峰会" in line)
+    assert "预期" in row and "已发生" not in row
+    code, out, _ = run_snapshot(ctx, capsys, date_="2025-05-29", out=tmp_path / "after", fmt="csv")
+    summit = {r["id"]: r for r in read_csv(Path(out.split()[3]))}["aidc-summit-2025-05-27"]
+    assert summit["status"] == "happened"
+
+
 def test_readings_after_the_session_are_left_out(ctx, tmp_path, capsys):
     code, out, _ = run_snapshot(ctx, capsys, date_="2024-03-01", out=tmp_path / "out", fmt="csv")
     inds = {r["indicator"]: r for r in read_csv(Path(out.split()[2]))}

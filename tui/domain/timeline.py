@@ -70,6 +70,18 @@ def build_timeline(catalysts: list[Catalyst], today: date) -> list[TimelineEntry
     return [*upcoming, *past, *undated]
 
 
+def status_as_of(catalyst: Catalyst, day: date) -> str:
+    """The catalyst's status as it stood on ``day`` (for a replayed report of that day).
+
+    An event dated after ``day`` that has since happened or been missed was still to come on
+    ``day``: "expected". Other statuses are kept: a cancellation or confirmation carries no
+    date of its own, so the file's status is the best there is.
+    """
+    if catalyst.date is not None and catalyst.date.start > day and catalyst.status in ("happened", "missed"):
+        return "expected"
+    return catalyst.status
+
+
 def next_catalyst_days(catalysts: list[Catalyst], code: str, today: date) -> int | None:
     """Days to the stock's next upcoming dated catalyst, or None."""
     days = [

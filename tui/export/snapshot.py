@@ -21,8 +21,9 @@ Replay rules (which figures a snapshot of session D shows)
   trading calendar decides, and a date that is not a session is rejected naming the nearest
   sessions before and after. ``--date`` defaults to the latest session with stored data.
 * Indicator readings dated after D (by the end of their period) are left out, and statuses
-  are judged as of D. Catalyst countdowns count calendar days from D; the catalyst list
-  holds those starting within the next 14 days (or in progress) and those that ended in
+  are judged as of D. Catalyst countdowns count calendar days from D, and a catalyst dated
+  after D shows the status it had on D (one that has since happened was still expected);
+  the catalyst list holds those starting within the next 14 days (or in progress) and those that ended in
   the last 7 days.
 * Reactions to the last week's catalysts come from the analytics event study on bars up to D
   (market-adjusted against the theme's benchmark): every standard window that has ended by D,
@@ -750,7 +751,7 @@ def _catalyst_themes(project: Any, catalyst: Any) -> list[str]:
 def _catalyst_rows(
     project: Any, session: date, entries: list[_Entry], bars: pd.DataFrame
 ) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
-    from tui.domain.timeline import Bucket, build_timeline, countdown_label
+    from tui.domain.timeline import Bucket, build_timeline, countdown_label, status_as_of
 
     rows = []
     reactions: list[dict[str, Any]] = []
@@ -772,7 +773,7 @@ def _catalyst_rows(
         to_date = reaction["to_date"] if reaction else None
         rows.append(
             (
-                str(c.date), c.title, c.kind, c.status,
+                str(c.date), c.title, c.kind, status_as_of(c, session),
                 countdown_label(entry, lang="zh") + ("（状态待更新）" if entry.needs_update else ""),
                 entry.days, entry.bucket.value, c.impact, ";".join(theme_ids), ";".join(c.stocks), c.id,
                 entry.needs_update,
