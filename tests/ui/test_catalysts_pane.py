@@ -267,7 +267,7 @@ async def test_moves_since_the_event_from_the_csv(shipped_ctx):
         await settle(app, pilot)
         await select(app, pilot, HANGZHOU)
         text = detail(app)
-        assert "相关股票：自 2025-03-12 收盘至 2025-11-21 收盘涨跌（前复权） · 样本数据" in text
+        assert "相关股票：仅所列个股：自 2025-03-12 收盘至 2025-11-21 收盘各自涨跌（前复权，未扣基准；题材实测见下） · 样本数据" in text
         line = next(line for line in text.splitlines() if "海光信息 688041" in line)
         assert line.split()[-1] == f"{expected * 100:+.2f}%"
         assert "华数传媒 000156" in text and "本地无日线" in text

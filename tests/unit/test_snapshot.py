@@ -189,15 +189,41 @@ def test_catalysts_indicators_and_reactions(ctx, tmp_path, capsys):
     base = prev_session("2025-03-11")
     rets = [s[DAY] / s[base] - 1 for s in CLOSES.values() if all(d in s for d in SESSIONS[SESSIONS.index(base):SESSIONS.index(DAY) + 1])]
     assert float(citic["reaction_theme_pct"]) == pytest.approx(sum(rets) / len(rets) * 100, abs=1e-3)
-    chinext = index_closes("399006")
-    bench = (chinext[DAY] / chinext[base] - 1) * 100
+    hs300 = index_closes("000300")  # the event study's benchmark, whatever the theme's
+    bench = (hs300[DAY] / hs300[base] - 1) * 100
     assert float(citic["reaction_abnormal_pct"]) == pytest.approx(sum(rets) / len(rets) * 100 - bench, abs=1e-3)
+    assert citic["reaction_benchmark"] == "sh000300"
     doc = json.loads(paths["snapshot.json"].read_text(encoding="utf-8"))
     assert {r["catalyst"] for r in doc["reactions"]} >= {"citic-preview-2025-03-11"}
     inds = read_csv(paths["indicators.csv"])
     assert list(inds[0])[:9] == ["theme", "indicator", "name", "latest", "target", "progress", "status", "reading_date", "source"]
     statuses = {r["indicator"]: r["status"] for r in inds}
     assert statuses["idc-rack-occupancy-aofei-zjk"] == "off_track"
+
+
+def test_the_reaction_is_the_event_studys_with_its_benchmark_named(ctx, tmp_path, capsys, monkeypatch):
+    """report.md said 题材 -0.91%，创业板指 +0.36%（1 只股票） for the 2025-05-27 summit over
+    [0,+2] while `event-study` said +2.14% against 沪深300 -0.04%, n=17: one definition now."""
+    code, out, _ = run_snapshot(ctx, capsys, date_="2025-05-29", out=tmp_path / "out", fmt="csv,json,md")
+    paths = {Path(p).name: Path(p) for p in out.split()}
+    argv = ["--watchlists", str(WATCHLISTS), "--catalysts", str(CATALYSTS), "--data-dir", str(ctx.data_dir),
+            "event-study", "--catalyst", "aidc-summit-2025-05-27", "--window", "0:2", "--format", "json"]  # fmt: skip
+    rc, study_out, _ = cli(argv, monkeypatch, capsys)
+    study = json.loads(study_out)
+    assert rc == 0 and study["n"] == 17 and study["benchmark"] == "sh000300"
+    summit = {r["id"]: r for r in read_csv(paths["catalysts.csv"])}["aidc-summit-2025-05-27"]
+    assert summit["reaction_window"] == "[0,+2]" and summit["reaction_benchmark"] == "sh000300"
+    assert int(summit["reaction_n"]) == study["n"]
+    for column, key in (("reaction_theme_pct", "theme_return"), ("reaction_benchmark_pct", "benchmark_return"),
+                        ("reaction_abnormal_pct", "theme_abnormal")):  # fmt: skip
+        assert float(summit[column]) == pytest.approx(study[key] * 100, abs=1e-4), column
+    doc = json.loads(paths["snapshot.json"].read_text(encoding="utf-8"))
+    reaction = next(r for r in doc["reactions"] if r["catalyst"] == "aidc-summit-2025-05-27")
+    window = next(w for w in reaction["windows"] if w["window"] == [0, 2])
+    assert window["t_stat"] == pytest.approx(study["t_stat"]) and reaction["theme"] == "compute-power"
+    line = next(x for x in paths["report.md"].read_text(encoding="utf-8").splitlines() if "2025智算行业峰会" in x and "超额" in x)
+    assert f"沪深300 {study['benchmark_return'] * 100:+.2f}%" in line and "创业板指" not in line
+    assert f"超额 {study['theme_abnormal'] * 100:+.2f}%" in line and "17/29 只A股等权" in line
 
 
 def test_a_replay_shows_each_catalyst_as_it_stood_on_the_day(ctx, tmp_path, capsys):

@@ -165,14 +165,16 @@ def render_report(snapshot: Any) -> str:
             d = r["to_date"]
             a, b = d["window"]
             bench = BENCHMARK_NAMES.get(r["benchmark"], r["benchmark"])
+            theme = _cell(r.get("theme_name") or r.get("theme") or "")
             if d.get("n"):
                 lines.append(
-                    f"- {r['date']} {_cell(r['title'])}：事件日至今（第{a}至第{b}个交易日）题材 {frac_pct(d.get('theme_return'))}，"
-                    f"{bench} {frac_pct(d.get('benchmark_return'))}，超额 {frac_pct(d.get('theme_abnormal'))}（{d['n']} 只股票）"
+                    f"- {r['date']} {_cell(r['title'])}：事件日至今（第{a}至第{b}个交易日）题材「{theme}」{frac_pct(d.get('theme_return'))}"
+                    f"（{d['n']}/{len(r['codes'])} 只A股等权），{bench} {frac_pct(d.get('benchmark_return'))}，超额 {frac_pct(d.get('theme_abnormal'))}"
                 )
             else:
                 lines.append(f"- {r['date']} {_cell(r['title'])}：行情数据不足，无法测算")
-        lines += ["", "_超额 = 题材等权收益 − 基准收益（前复权收盘价，自事件日前一交易日收盘起算）。_"]
+        lines += ["", "_与 `theme-tracker event-study` 及程序内催化剂详情同一口径：题材全部A股成分股（窗口内每个交易日都有日线者）"
+                  "等权收益，超额 = 题材收益 − 沪深300 收益（前复权收盘价，自事件日前一交易日收盘起算）。_"]
     else:
         lines.append("无（近7天没有可测算的已发生事件，或行情数据不足）")
     lines.append("")

@@ -26,7 +26,8 @@ Replay rules (which figures a snapshot of session D shows)
   the catalyst list holds those starting within the next 14 days (or in progress) and those that ended in
   the last 7 days.
 * Reactions to the last week's catalysts come from the analytics event study on bars up to D
-  (market-adjusted against the theme's benchmark): every standard window that has ended by D,
+  with the definition of `event-study` and the app (the theme's A-share stocks, equal-weighted,
+  against 沪深300): every standard window that has ended by D,
   plus the window from day 0 to D ("to date").
 
 The output is deterministic for a given store and project: no generation time is written, so
@@ -49,6 +50,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from tui.analytics.catalyst_reaction import REACTION_BENCHMARK
 from tui.errors import ThemeTrackerError, UsageError
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -74,7 +76,7 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
 CATALYST_COLUMNS: tuple[str, ...] = (
     "date", "title", "kind", "status", "countdown", "days", "bucket", "impact", "themes",
     "stocks", "id", "needs_update", "reaction_window", "reaction_theme_pct",
-    "reaction_benchmark_pct", "reaction_abnormal_pct", "reaction_n",
+    "reaction_benchmark_pct", "reaction_abnormal_pct", "reaction_n", "reaction_benchmark",
 )  # fmt: skip
 
 FORMATS = ("csv", "json", "md")
@@ -470,7 +472,9 @@ def build_snapshot(
         raise UsageError(f"--date {session.isoformat()} is after today ({today.isoformat()}): a snapshot needs a session that has traded")
 
     # ---- bars up to and including the session
-    bars = store.closes_for(codes + benchmarks, start=_history_start(store, benchmarks, session), end=session)
+    # The catalyst reactions are measured against the event study's benchmark (沪深300).
+    reads = list(dict.fromkeys([*codes, *benchmarks, REACTION_BENCHMARK]))
+    bars = store.closes_for(reads, start=_history_start(store, benchmarks, session), end=session)
     have = set(bars["code"].unique()) if len(bars) else set()
     extra = [
         store.closes_for([c], end=session).tail(25)
@@ -767,7 +771,7 @@ def _catalyst_rows(
         theme_ids = _catalyst_themes(project, c)
         reaction = None
         if entry.bucket is Bucket.PAST and c.date.is_exact and c.status != "cancelled":
-            reaction = _reaction(project, c, theme_ids, session, entries, bars)
+            reaction = _reaction(project, c, theme_ids, bars)
             if reaction is not None:
                 reactions.append(reaction)
         to_date = reaction["to_date"] if reaction else None
@@ -782,6 +786,7 @@ def _catalyst_rows(
                 _pct(to_date.get("benchmark_return")) if to_date else None,
                 _pct(to_date.get("theme_abnormal")) if to_date else None,
                 to_date.get("n") if to_date else None,
+                reaction["benchmark"] if reaction else None,
             )
         )  # fmt: skip
     frame = pd.DataFrame(rows, columns=list(CATALYST_COLUMNS))
@@ -801,17 +806,32 @@ def _window_text(window: Sequence[int]) -> str:
     return f"[{a:+d},{b:+d}]".replace("+0", "0")
 
 
-def _reaction(
-    project: Any, catalyst: Any, theme_ids: list[str], session: date, entries: list[_Entry], bars: pd.DataFrame
-) -> dict[str, Any] | None:
+def _reaction_theme(project: Any, catalyst: Any, theme_ids: list[str]) -> Any:
+    """The theme whose stocks are measured: the catalyst's first theme (as `event-study` and
+    the app's catalyst detail), else the first theme holding one of its stocks."""
+    for theme_id in [*catalyst.themes, *theme_ids]:
+        theme = project.theme(theme_id)
+        if theme is not None:
+            return theme
+    return None
+
+
+def _reaction(project: Any, catalyst: Any, theme_ids: list[str], bars: pd.DataFrame) -> dict[str, Any] | None:
     """The event study of one past catalyst on bars up to the session, or None if bars do
-    not allow it (no benchmark bars, the event after the last bar)."""
+    not allow it (no benchmark bars, the event after the last bar).
+
+    One definition with `theme-tracker event-study` and the app's catalyst detail
+    (tui.analytics.catalyst_reaction): the equal-weighted mean over every A-share stock of
+    the catalyst's theme against 沪深300, so a replay of day 0 + 2 gives the study's [0,+2].
+    (It measured the catalyst's own stocks against the theme's benchmark: "1 只股票" against
+    创业板指 where the study said n=17 against 沪深300.)
+    """
     from tui.analytics import DEFAULT_WINDOWS, event_study_windows
 
-    if not len(bars):
+    theme = _reaction_theme(project, catalyst, theme_ids)
+    if not len(bars) or theme is None:
         return None
-    themes = [t for t in project.themes if t.id in theme_ids]
-    benchmark = themes[0].benchmark if themes else "sz399006"
+    benchmark = REACTION_BENCHMARK
     bench = bars.loc[bars["code"] == benchmark, ["code", "date", "close"]]
     if len(bench) < 2:
         return None
@@ -819,12 +839,9 @@ def _reaction(
     day = pd.Timestamp(catalyst.date.start)
     p0 = int(sessions.searchsorted(day, side="left"))
     last = len(sessions) - 1
-    if p0 > last:
+    if p0 > last or sessions[0] >= day:  # after the last bar, or no session before day 0
         return None
-    have = set(bars["code"].unique())
-    codes = [c for c in catalyst.stocks if c in have]
-    if not codes:
-        codes = list(dict.fromkeys(e.stock.code for e in entries if e.theme.id in theme_ids and e.stock.code in have))
+    codes = [s.code for s in theme.stocks if s.code and s.security and s.security.is_a_share]
     if not codes:
         return None
     k = last - p0
@@ -835,16 +852,18 @@ def _reaction(
     results = event_study_windows(
         stock_bars, bench, day.date(), windows, codes, sessions=sessions, benchmark_code=benchmark
     )
-    out = [r.to_dict() for r in results]
+    out = [{**r.to_dict(), "t_stat": r.t_stat} for r in results]
     to_date = next(d for d, r in zip(out, results) if tuple(r.window) == (0, k))
     return {
         "catalyst": catalyst.id,
         "date": catalyst.date.start.isoformat(),
         "title": catalyst.title,
         "themes": theme_ids,
+        "theme": theme.id,
+        "theme_name": theme.name,
         "benchmark": benchmark,
         "codes": codes,
-        "method": "market-adjusted event study on qfq closes up to the session (tui.analytics.event_study)",
+        "method": "market-adjusted event study on qfq closes up to the session, as `theme-tracker event-study` (tui.analytics.event_study): the equal-weighted mean over the theme's A-share stocks against sh000300",
         "to_date": to_date,
         "windows": out,
     }
