@@ -52,15 +52,17 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("market_cap", "col.market_cap", 8),
     ("ret_5d", "col.ret_5d", 7),
     ("ret_20d", "col.ret_20d", 7),
-    ("next", "col.next_catalyst", 6),
+    ("next", "col.next_catalyst", 5),
     ("flags", "col.flags", 8),
     ("as_of", "col.as_of", 14),
     ("reason", "col.reason", 30),
 ]
 COLUMN_KEYS = [c[0] for c in COLUMNS]
-#: The 名称 column fits the theme's longest name within these widths (cells); a longer name
-#: ends in "…". A fixed 8 cut a renamed "中科曙光股份" to the old-looking "中科曙光".
-NAME_WIDTH = (8, 16)
+#: Columns that fit their longest cell within (least, most) cells, so that what is shown is
+#: never silently cut: a fixed 8 cut a renamed "中科曙光信息产业" to the old-looking "中科曙光",
+#: a fixed 5 would cut "约T-40" to "约T-4". A longer name ends in "…".
+FITTED = {"name": (8, 16), "next": (5, 10)}
+NAME_WIDTH = FITTED["name"]
 
 #: Sort modes in the order `s` cycles through them.
 SORT_MODES = ["segment", "user", "change_pct", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "next", "price", "change", "code", "name"]
@@ -156,8 +158,8 @@ class BoardPane(Vertical):
         self._rows = self._make_rows()
         self._update_header(summary, notice)
         order = self._ordered_keys()
-        if structure_changed or order != self._order:
-            self._fit_name_column()
+        widths_changed = self._fit_columns()
+        if structure_changed or order != self._order or widths_changed:
             self._rebuild(order)
         else:
             self._diff_cells()
@@ -296,12 +298,20 @@ class BoardPane(Vertical):
         cells["reason"] = Cell(desc or "", "dim")
         return cells
 
-    def _fit_name_column(self) -> None:
-        names = [cell_len(r.stock.name) for r in self._rows.values()]
-        width = min(max([NAME_WIDTH[0], *names]), NAME_WIDTH[1])
-        column = self.query_one("#board-table", DataTable).columns.get(ColumnKey("name"))
-        if column is not None and column.width != width:
-            column.width = width  # applied by the rebuild that follows (it clears the table)
+    def _fit_columns(self) -> bool:
+        """Size the FITTED columns to their cells; True when a width changed (the rebuild
+        that must follow applies it: it clears the table's cached rows)."""
+        table = self.query_one("#board-table", DataTable)
+        changed = False
+        for key, (least, most) in FITTED.items():
+            column = table.columns.get(ColumnKey(key))
+            if column is None:
+                continue
+            width = min(max([least, *(cell_len(str(r.cells[key])) for r in self._rows.values())]), most)
+            if column.width != width:
+                column.width = width
+                changed = True
+        return changed
 
     def _rebuild(self, order: list[str]) -> None:
         table = self.query_one("#board-table", DataTable)
