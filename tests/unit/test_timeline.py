@@ -57,5 +57,5 @@ def test_the_board_countdown_counts_trading_days_like_the_catalysts_tab():
     # A quarter past the calendar's data: approximate and estimated.
     text, days = stock_countdown(catalysts, "300133", TODAY, cal)
     assert text.startswith("约≈T-") and days == 40
-    assert stock_countdown(catalysts, "600000", TODAY, cal) == ("约T-0", 0)  # in its month now
+    assert stock_countdown(catalysts, "600000", TODAY, cal) == ("进行中", 0)  # in its month now, as the tab says
     assert stock_countdown(catalysts, "000001", TODAY, cal) == ("", None)

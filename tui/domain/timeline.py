@@ -134,6 +134,8 @@ def stock_countdown(catalysts: list[Catalyst], code: str, today: date, calendar:
     days = max(0, (c.date.start - today).days)
     zh = lang == "zh"
     approx = "" if c.date.is_exact else ("约" if zh else "~")
+    if not c.date.is_exact and c.date.contains(today):  # as the catalysts tab says it
+        return ("进行中" if zh else "this period"), 0
     if calendar is None:
         return f"{approx}{days}{'天' if zh else 'd'}", days
     guessed = False
