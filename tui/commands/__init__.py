@@ -16,4 +16,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tui.commands.alerts",
     # issue 13: store check / rebuild
     "tui.commands.store",
+    # concept boards (issue 18)
+    "tui.commands.board",
+    "tui.commands.theme",
 )

@@ -279,6 +279,24 @@ class Indicator(_Model):
 # ------------------------------------------------------------------------ themes
 
 
+class BoardRef(_Model):
+    """A portal board (东方财富 概念板块 / 行业板块) a theme keeps in step with (`theme diff`)."""
+
+    code: str
+    name: str | None = None
+    kind: Literal["concept", "industry"] = "concept"
+    added: PDate | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        from tui.domain.boards import is_board_code
+
+        if not is_board_code(value):
+            raise ValueError(f"board code {value!r} must be BK and four digits, e.g. BK1128")
+        return value.strip().upper()
+
+
 class Theme(_Model):
     """A theme (题材): its thesis, industry-chain segments, stocks and indicators."""
 
@@ -291,6 +309,13 @@ class Theme(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     tags: StrList = Field(default_factory=list)
     source: Source | None = None
+    boards: list[BoardRef] = Field(default_factory=list)
+
+    @field_validator("segments", "boards", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: object) -> object:
+        # `segments:` followed only by comments (the template `theme new` writes) means none.
+        return [] if value is None else value
 
     @field_validator("benchmark")
     @classmethod

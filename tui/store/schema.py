@@ -256,12 +256,76 @@ def _v5_alerts(db: Database) -> None:
     db.execute("CREATE INDEX ix_alert_deliveries_channel_at ON alert_deliveries (channel, at)")
 
 
+def _v6_boards(db: Database) -> None:
+    """Concept and industry boards: the last good board list of each kind, each board's
+    constituents and its daily index, each with the time it was fetched (the cache that
+    `board list`, `board show` and `theme diff` fall back to when Eastmoney fails)."""
+    db.execute(
+        """
+        CREATE TABLE boards (
+            kind TEXT NOT NULL,           -- 'concept' or 'industry'
+            code TEXT NOT NULL,           -- BKxxxx
+            name TEXT NOT NULL,
+            price REAL,
+            change_pct REAL,              -- %
+            up_count INTEGER,
+            down_count INTEGER,
+            leader_name TEXT,
+            leader_change_pct REAL,       -- %
+            market_cap REAL,              -- yuan
+            turnover_rate REAL,           -- %
+            PRIMARY KEY (kind, code)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE board_fetches (
+            board TEXT NOT NULL,          -- 'list:concept', 'list:industry', or a BK code
+            part TEXT NOT NULL,           -- 'list', 'members' or 'bars'
+            fetched_at TEXT NOT NULL,     -- ISO 8601, Asia/Shanghai
+            source TEXT NOT NULL,
+            PRIMARY KEY (board, part)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE board_members (
+            board TEXT NOT NULL,          -- BKxxxx
+            code TEXT NOT NULL,
+            name TEXT,
+            price REAL,
+            change_pct REAL,              -- %
+            amount REAL,                  -- yuan
+            turnover_rate REAL,           -- %
+            PRIMARY KEY (board, code)
+        ) WITHOUT ROWID
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE board_bars (
+            board TEXT NOT NULL,          -- BKxxxx
+            date TEXT NOT NULL,           -- YYYY-MM-DD
+            open REAL,
+            high REAL,
+            low REAL,
+            close REAL NOT NULL,
+            amount REAL,                  -- yuan
+            PRIMARY KEY (board, date)
+        ) WITHOUT ROWID
+        """
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _v1_initial),
     Migration(2, "quotes.checked_at; fetch_log index", _v2_checked_at_and_log_index),
     Migration(3, "snapshots history table", _v3_snapshots),
     Migration(4, "bars: source ids and per-series fetch times", _v4_compact_bars),
     Migration(5, "alerts: episode state, alert log, deliveries", _v5_alerts),
+    Migration(6, "concept and industry boards cache", _v6_boards),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
