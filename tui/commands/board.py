@@ -167,21 +167,24 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     return int(ExitCode.OK)
 
 
-def resolve(store: Any, fetcher: Any | None, query: str, *, refresh: bool = False, max_age: timedelta = timedelta(minutes=15)) -> Any:
-    """The board a NAME_OR_BK argument names; the list is fetched only for a name."""
+def resolve(store: Any, fetcher: Any | None, query: str, *, max_age: timedelta = timedelta(minutes=15)) -> Any:
+    """The board a NAME_OR_BK argument names. The cached list answers when it can; otherwise
+    the list is fetched (a BK code works without it, but then has no name)."""
     from tui.domain.boards import is_board_code
-    from tui.jobs.boards import board_list, resolve_board, UnknownBoardError
+    from tui.jobs.boards import UnknownBoardError, board_list, resolve_board
     from tui.store import boards as cache
 
     listed = cache.read_board_list(store)
-    if is_board_code(query) and not listed.empty:
-        return resolve_board(listed, query)
     try:
-        return resolve_board(listed, query)
+        board = resolve_board(listed, query)
+        if board.name != board.code or fetcher is None:
+            return board
     except UnknownBoardError:
         if fetcher is None:
             raise
     got = board_list(store, fetcher, refresh=True, max_age=max_age)
+    if is_board_code(query) and got.frame.empty:
+        return resolve_board(cache.read_board_list(store), query)
     return resolve_board(got.frame, query)
 
 
