@@ -104,7 +104,7 @@ def test_theme_new_without_board_writes_a_commented_template(project, capsys):
     assert "id: ai-apps\nname: AI应用\n" in text and '# - code: "300738"' in text
     assert project("validate") == 0
     assert project("watchlist", "add", "ai-apps", "300418", "--name", "昆仑万维") == 0
-    assert "  - code: \"300418\"\n    name: 昆仑万维\n  # - code: "300738"' in (project.dir / "watchlists" / "ai-apps.yaml").read_text(encoding="utf-8")
+    assert '  - code: "300418"\n    name: 昆仑万维\n  # - code: "300738"' in (project.dir / "watchlists" / "ai-apps.yaml").read_text(encoding="utf-8")
 
 
 def test_theme_new_refuses_an_existing_theme_or_bad_id(project, capsys):
