@@ -180,6 +180,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             ("t", "edit('status')", t("bind.set_status"), False),
             ("R", "reload", t("bind.reload"), False),
             ("l", "show_alerts", t("bind.alerts"), False),  # issue 17
+            ("b", "boards", t("bind.boards"), False),
+            ("B", "board_diff", t("bind.board_diff"), False),
             ("question_mark", "help", t("bind.help"), True),
         ]:
             self._bindings.bind(key, action, desc, show=show)
@@ -626,6 +628,35 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
 
         getattr(forms, opener)(self)
 
+    #: Actions about the main screen's tabs and themes: off while another screen (a stock's
+    #: detail, the boards view) is on top, where their keys would act on what is hidden.
+    MAIN_SCREEN_ACTIONS = frozenset({"next_theme", "prev_theme", "show_tab", "toggle_scope", "edit", "boards", "board_diff"})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.MAIN_SCREEN_ACTIONS and len(self.screen_stack) > 1:
+            return False
+        return True
+
+    def action_boards(self) -> None:
+        """`b`: the concept/industry boards (cached, fetched when old), searchable."""
+        from tui.ui.screens.boards import BoardsScreen
+
+        self.push_screen(BoardsScreen(self.labels, self.ctx.data_dir, self.make_source_factory(), self.selected_theme, self.project))
+
+    def action_board_diff(self) -> None:
+        """`B`: the selected theme against the boards it records (`boards:` in its file)."""
+        theme = self.selected_theme
+        if theme is None:
+            self.notify(self.labels("boards.no_theme"), severity="warning", timeout=3)
+            return
+        from tui.ui.screens.boards import ThemeDiffScreen
+
+        self.push_screen(ThemeDiffScreen(self.labels, self.ctx.data_dir, self.make_source_factory(), theme))
+
+    def make_source_factory(self) -> Callable[[], Any] | None:
+        """The source factory the board views fetch through (None: no network, cache only)."""
+        return self.make_source if self._load_data else None
+
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
 
@@ -656,6 +687,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             tab_name = t("tab." + tab.removeprefix("tab-"))
             label = f"{tab_name} → {t(EDIT_LABELS[tab, what])}"
             yield SystemCommand(label, label, partial(self._open_from_palette, tab, opener))
+        yield SystemCommand(t("bind.boards"), t("boards.title"), self.action_boards)
+        yield SystemCommand(t("bind.board_diff"), t("diff.describe"), self.action_board_diff)
         yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
         yield SystemCommand(t("bind.alerts"), t("bind.alerts"), self.action_show_alerts)
         yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)

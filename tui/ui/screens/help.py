@@ -24,6 +24,8 @@ HELP_ZH = """\
 | `d` `m` | 行情：移除 / 移动选中的股票（到其他题材或环节） |
 | `t` | 催化剂：更新状态和结果 |
 | `a` | 催化剂：全部题材 / 当前题材 |
+| `b` | 板块：东方财富概念/行业板块（搜索、成分股、`a` 把成分股加入当前题材、`c` 与当前题材对比） |
+| `B` | 当前题材对比其记录的板块（`a` 加入板块有而题材无的股票，`x` 移出题材有而板块无的股票） |
 | `R` | 重新读取 YAML 文件 |
 | `l` | 提醒记录：触发过的提醒（含数据时间）和推送结果 |
 | `ctrl+p` | 命令面板（所有操作） |
@@ -73,6 +75,8 @@ HELP_EN = """\
 | `d` `m` | Board: remove / move the highlighted stock (other theme or segment) |
 | `t` | Catalysts: set status and outcome |
 | `a` | Catalysts: all themes / this theme |
+| `b` | Boards: Eastmoney concept/industry boards (search, constituents, `a` adds one to the current theme, `c` compares with it) |
+| `B` | The current theme against the boards it records (`a` adds a board member it lacks, `x` removes a stock no board has) |
 | `R` | Reload the YAML files |
 | `l` | Alerts log: the alerts that fired (with their figures' time) and the deliveries |
 | `ctrl+p` | Command palette (every action) |
