@@ -76,10 +76,10 @@ class BoardsScreen(_BoardScreenBase):
             yield Static(t("boards.title"), classes="screen-title", markup=False)
             yield Input(placeholder=t("boards.search"), id="boards-search")
             table: DataTable = DataTable(id="boards-table", cursor_type="row", zebra_stripes=True)
-            for key, label in (("kind", "col.kind"), ("code", "col.code"), ("name", "boards.col.name"),
-                               ("change", "col.change_pct"), ("breadth", "boards.col.breadth"),
-                               ("leader", "boards.col.leader"), ("leader_change", "boards.col.leader_change")):
-                table.add_column(t(label), key=key)
+            for key, label, width in (("kind", "col.kind", 8), ("code", "col.code", 6), ("name", "boards.col.name", 16),
+                                      ("change", "col.change_pct", 8), ("breadth", "boards.col.breadth", 9),
+                                      ("leader", "boards.col.leader", 10), ("leader_change", "boards.col.leader_change", 11)):
+                table.add_column(t(label), key=key, width=width)
             yield table
             yield Static(t("boards.loading"), classes="screen-status", id="boards-status", markup=False)
         yield Footer()
@@ -187,10 +187,10 @@ class BoardMembersScreen(_BoardScreenBase):
         with Vertical():
             yield Static(t("boards.members_title").format(name=self.board_name, code=self.board_code), classes="screen-title", markup=False)
             table: DataTable = DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
-            for key, label in (("code", "col.code"), ("name", "col.name"), ("price", "col.price"),
-                               ("change", "col.change_pct"), ("amount", "col.amount"), ("turnover", "col.turnover"),
-                               ("themes", "boards.col.themes")):
-                table.add_column(t(label), key=key)
+            for key, label, width in (("code", "col.code", 6), ("name", "col.name", 10), ("price", "col.price", 8),
+                                      ("change", "col.change_pct", 8), ("amount", "col.amount", 9),
+                                      ("turnover", "col.turnover", 8), ("themes", "boards.col.themes", 24)):
+                table.add_column(t(label), key=key, width=width)
             yield table
             yield Static(t("boards.loading"), classes="screen-status", markup=False)
         yield Footer()
@@ -219,7 +219,7 @@ class BoardMembersScreen(_BoardScreenBase):
             table.add_row(*plain_cells(r.code, r.name, fmt_price(r.price), fmt_pct(r.change_pct), fmt_amount(r.amount),
                                        fmt_pct(r.turnover_rate, sign=False), "、".join(r.themes)), key=r.code)
         if not view.rows:
-            self.set_status(t("boards.none").format(error=view.error or t("boards.offline")))
+            self.set_status(t("boards.no_members").format(error=view.error or t("boards.offline")))
             return
         held = sum(1 for r in view.rows if r.themes)
         status = _status_text(t, len(view.rows), view.as_of, view.stale, view.error)
@@ -303,9 +303,9 @@ class ThemeDiffScreen(_BoardScreenBase):
         with Vertical():
             yield Static(t("diff.title").format(theme=self.theme.name), classes="screen-title", id="diff-title", markup=False)
             table: DataTable = DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
-            for key, label in (("side", "diff.col.side"), ("code", "col.code"), ("name", "col.name"),
-                               ("change", "col.change_pct"), ("where", "diff.col.where")):
-                table.add_column(t(label), key=key)
+            for key, label, width in (("side", "diff.col.side", 14), ("code", "col.code", 6), ("name", "col.name", 10),
+                                      ("change", "col.change_pct", 8), ("where", "diff.col.where", 30)):
+                table.add_column(t(label), key=key, width=width)
             yield table
             yield Static(t("boards.loading"), classes="screen-status", markup=False)
         yield Footer()
@@ -329,7 +329,7 @@ class ThemeDiffScreen(_BoardScreenBase):
         table.clear()
         view = self.view
         if view.diff is None:
-            key = "diff.no_board" if view.error == "no_board" else "boards.none"
+            key = "diff.no_board" if view.error == "no_board" else "boards.no_members"
             self.set_status(t(key).format(error=view.error or ""))
             return
         diff = view.diff
