@@ -33,6 +33,8 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
                    help="fetch again when the cached copy is older than this (minutes; default 15)")
     p.add_argument("--timeout", metavar="SECONDS", type=float, default=10.0,
                    help="deadline of each call to the source (default 10)")
+    p.add_argument("--budget", metavar="SECONDS", type=float, default=60.0,
+                   help="time budget of the whole command's fetches (default 60)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -64,11 +66,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=run_show)
 
 
-def _check(args: argparse.Namespace) -> None:
+def check_source_options(args: argparse.Namespace) -> None:
+    """Usage errors in the options of add_source_options."""
     if args.max_age < 0:
         raise UsageError("--max-age must be 0 or more minutes")
     if args.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds")
+    if args.budget <= 0:
+        raise UsageError("--budget must be more than 0 seconds")
 
 
 def open_fetcher(args: argparse.Namespace) -> tuple[Any | None, str | None]:
@@ -78,7 +83,7 @@ def open_fetcher(args: argparse.Namespace) -> tuple[Any | None, str | None]:
     from tui.jobs.boards import open_fetcher as _open
     from tui.sources.factory import source_factory
 
-    return _open(source_factory(timeout=args.timeout))
+    return _open(source_factory(timeout=args.timeout), budget_seconds=args.budget)
 
 
 def _as_of(at: datetime | None) -> str:
@@ -116,7 +121,7 @@ def _breadth(up: Any, down: Any) -> float | None:
 
 
 def run_list(args: argparse.Namespace, ctx: Context) -> int:
-    _check(args)
+    check_source_options(args)
     from tui.jobs.boards import board_list
     from tui.store import Store
 
@@ -189,7 +194,7 @@ def resolve(store: Any, fetcher: Any | None, query: str, *, max_age: timedelta =
 
 
 def run_show(args: argparse.Namespace, ctx: Context) -> int:
-    _check(args)
+    check_source_options(args)
     from tui.config.loader import load_project
     from tui.jobs.boards import board_members
     from tui.store import Store

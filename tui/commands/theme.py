@@ -24,7 +24,7 @@ import sys
 from datetime import timedelta
 from typing import Any
 
-from tui.commands.board import add_source_options, open_fetcher, resolve, warn_if_stale
+from tui.commands.board import add_source_options, check_source_options, open_fetcher, resolve, warn_if_stale
 from tui.commands.text_table import render_table
 from tui.context import Context
 from tui.domain.units import fmt_pct
@@ -104,7 +104,7 @@ def run_new(args: argparse.Namespace, ctx: Context) -> int:
         raise ThemeTrackerError(f"theme {theme_id!r} already exists; pick another id, or `theme diff {theme_id}`")
     boards: list[BoardMembers] = []
     if args.board:
-        _check(args)
+        check_source_options(args)
         from tui.store import Store
 
         fetcher, why = open_fetcher(args)
@@ -125,15 +125,8 @@ def run_new(args: argparse.Namespace, ctx: Context) -> int:
     return int(ExitCode.OK)
 
 
-def _check(args: argparse.Namespace) -> None:
-    if args.max_age < 0:
-        raise UsageError("--max-age must be 0 or more minutes")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds")
-
-
 def run_diff(args: argparse.Namespace, ctx: Context) -> int:
-    _check(args)
+    check_source_options(args)
     from tui.analytics.board_diff import diff_theme
     from tui.config.editing import EditError, WatchlistEditor, find_theme_file
     from tui.config.loader import load_project

@@ -192,13 +192,23 @@ def board_history(
     return Cached(window, cache.fetched_at(store, board.code, "bars"), fetched, failures)
 
 
-def open_fetcher(source_factory: Callable[[], Any] | None) -> tuple[Any | None, str | None]:
-    """The board fetcher of the configured source, or (None, why) when it has none."""
+#: The time budget of one board command or view load, on top of the per-call deadlines
+#: (Eastmoney's concept list alone pages through five requests with sleeps).
+BOARD_BUDGET_SECONDS = 60.0
+
+
+def open_fetcher(source_factory: Callable[[], Any] | None, *, budget_seconds: float | None = BOARD_BUDGET_SECONDS) -> tuple[Any | None, str | None]:
+    """The board fetcher of the configured source (its calls bounded by a time budget, as a
+    refresh's are), or (None, why) when there is no source or it has no boards."""
     if source_factory is None:
         return None, "offline"
     from tui.sources.boards import boards_of
 
     source = source_factory()
+    if budget_seconds and hasattr(source, "use_budget"):
+        from tui.sources.budget import Budget
+
+        source.use_budget(Budget(budget_seconds, label="board budget"))
     fetcher = boards_of(source)
     if fetcher is None:
         return None, f"the {getattr(source, 'name', 'configured')} source has no concept boards"
