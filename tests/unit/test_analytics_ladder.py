@@ -212,3 +212,40 @@ def test_raw_bars_are_preferred_where_they_cover_the_window():
     short_raw = HAND.iloc[:3]  # stops before the newest qfq bar: not used
     out = ladder_states_preferring_raw(qfq, short_raw)
     assert (out["basis"] == "qfq").all()
+
+
+# --- the board's live state from quotes -------------------------------------------------------
+
+
+def test_board_rows_take_todays_state_from_a_newer_quote():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tui.analytics.board import build_board, summarize_board
+
+    sh = ZoneInfo("Asia/Shanghai")
+    bars = pd.concat([
+        HAND.iloc[:3],  # 600001: 2板 on 03-05 (close 12.10)
+        bars_of("600004", [("2024-03-04", 5, 5, 5, 5.0), ("2024-03-05", 5.5, 5.5, 5.5, 5.5)]),  # 首板
+        bars_of("600005", [("2024-03-04", 8, 8, 8, 8.0), ("2024-03-05", 8, 8, 8, 8.0)]),
+        bars_of("600006", [("2024-03-04", 9, 9, 9, 9.0), ("2024-03-05", 9, 9, 9, 9.0)]),  # no quote
+    ]).assign(amount=1.0, source="test", is_sample=False)
+    as_of = pd.Timestamp(datetime(2024, 3, 6, 10, 30, tzinfo=sh))
+    quotes = pd.DataFrame({
+        "code": ["600001", "600004", "600005"],
+        "price": [13.31, 5.80, 7.20],  # 12.10 x 1.1 = 13.31 (3板, 一字); 5.50 x 1.1 = 6.05 touched; 8 x 0.9 = 7.20
+        "prev_close": [12.10, 5.50, 8.00],
+        "open": [13.31, 5.60, 7.50], "high": [13.31, 6.05, 7.60], "low": [13.31, 5.50, 7.20],
+        "as_of": [as_of] * 3, "source": "test", "is_sample": False, "suspended": False,
+    })
+    board = build_board(["600001", "600004", "600005", "600006"], {}, quotes, bars, now=datetime(2024, 3, 6, 10, 31, tzinfo=sh))
+    rows = board.set_index("code")
+    assert rows.loc["600001", ["streak", "one_word", "ladder_basis"]].tolist() == [3, True, "quote"]
+    assert rows.loc["600004", ["streak", "broken", "prev_limit_up"]].tolist() == [0, True, True]
+    assert rows.loc["600005", ["streak", "down_streak"]].tolist() == [0, 1]
+    assert rows.loc["600006", "streak"] == 0  # its newest figure is yesterday's bar: no state today
+    s = summarize_board(board)
+    assert (s.top_streak_code, s.top_streak, s.top_streak_one_word) == ("600001", 3, True)
+    assert s.ladder == {3: 1} and (s.broken, s.limit_up, s.limit_down) == (1, 1, 1)
+    assert (s.prev_limit_up, s.promoted, s.promotion_rate) == (2, 1, 0.5)
+    assert s.broken_rate == 0.5

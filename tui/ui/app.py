@@ -302,7 +302,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
                 stale_after = timedelta(seconds=self.refresh_interval * STALE_INTERVALS)
             else:
                 expected = self.calendar.last_close(now)
-        board = build_board(codes, names, self.inputs.quotes, self.inputs.bars, now=now, stale_after=stale_after, expected_as_of=expected)
+        board = build_board(codes, names, self.inputs.quotes, self.inputs.bars, now=now, stale_after=stale_after, expected_as_of=expected, raw_bars=getattr(self.inputs, "raw_bars", None))
         bench = self.inputs.benchmarks.get(theme.benchmark)
         summary = summarize_board(board, benchmark=theme.benchmark, benchmark_pct=bench.change_pct if bench else None)
         return board, summary
