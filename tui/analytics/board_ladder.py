@@ -38,6 +38,26 @@ def _empty(board: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: The newest ladder state per code of the last (bars, raw_bars) seen: the app redraws (theme
+#: switches, quote refreshes) with the same bar frames many times, and the states of every
+#: code are computed once per frame pair (~20 ms for a 30-stock watchlist) instead of per redraw.
+_CACHE: list[tuple[object, object, object, pd.DataFrame | None]] = []
+
+
+def _last_states(bars: pd.DataFrame, raw_bars: pd.DataFrame | None, st) -> pd.DataFrame | None:
+    for cached_bars, cached_raw, cached_st, last in list(_CACHE):
+        if cached_bars is bars and cached_raw is raw_bars and cached_st is st:
+            return last
+    needed = {"code", "date", "open", "high", "low", "close"}
+    last = None
+    if len(bars) and needed <= set(bars.columns):
+        raw = raw_bars if raw_bars is not None and len(raw_bars) and needed <= set(raw_bars.columns) else None
+        states = ladder_states_preferring_raw(bars, raw, st=st)
+        last = states.groupby("code", sort=False).tail(1).set_index("code")
+    _CACHE[:] = [(bars, raw_bars, st, last)]  # one entry; holding the frames keeps ids unique
+    return last
+
+
 def attach_ladder(
     board: pd.DataFrame,
     bars: pd.DataFrame,
@@ -51,14 +71,10 @@ def attach_ladder(
     if len(out) == 0:
         return out
     codes = out["code"].tolist()
-    needed = {"code", "date", "open", "high", "low", "close"}
-    last = None
-    if len(bars) and needed <= set(bars.columns):
-        qfq = bars.loc[bars["code"].isin(codes)]
-        raw = raw_bars.loc[raw_bars["code"].isin(codes)] if raw_bars is not None and len(raw_bars) else None
-        if len(qfq) or (raw is not None and len(raw)):
-            states = ladder_states_preferring_raw(qfq, raw, st=st)
-            last = states.groupby("code", sort=False).tail(1).set_index("code").reindex(codes)
+    states_last = _last_states(bars, raw_bars, st)
+    last = states_last.reindex(codes) if states_last is not None else None
+    if last is not None and last["date"].isna().all():
+        last = None
 
     def last_col(name: str, dtype: str, fill) -> np.ndarray:
         if last is None:
