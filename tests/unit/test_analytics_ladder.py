@@ -249,3 +249,22 @@ def test_board_rows_take_todays_state_from_a_newer_quote():
     assert s.ladder == {3: 1} and (s.broken, s.limit_up, s.limit_down) == (1, 1, 1)
     assert (s.prev_limit_up, s.promoted, s.promotion_rate) == (2, 1, 0.5)
     assert s.broken_rate == 0.5
+
+
+def test_board_flags_follow_the_ladder_on_a_qfq_near_hit():
+    # 603881 on 2025-02-17: a locked one-word bar at 31.19, one cent under the qfq-derived limit
+    # 31.20 (the raw close was at the limit), its 4th in a row (02-12 23.43, 02-13 25.78 against
+    # 25.77, 02-14 28.36): the board marks it 涨停 with the ladder, uncertain.
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tui.analytics.board import build_board, summarize_board
+
+    bars = pd.read_csv(STOCKS_CSV, dtype={"code": str}, parse_dates=["date"])
+    bars = bars.loc[(bars["code"] == "603881") & bars["date"].between("2025-01-02", "2025-02-17")]
+    bars = bars.assign(amount=1.0, source="sample", is_sample=True)
+    board = build_board(["603881"], {"603881": "数据港"}, pd.DataFrame(), bars,
+                        now=datetime(2025, 2, 17, 20, tzinfo=ZoneInfo("Asia/Shanghai")))
+    row = board.iloc[0]
+    assert (row["limit_flag"], row["streak"], bool(row["one_word"]), bool(row["ladder_uncertain"])) == ("up", 4, True, True)
+    assert summarize_board(board).limit_up == 1

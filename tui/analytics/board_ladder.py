@@ -126,6 +126,13 @@ def attach_ladder(
     out["broken"] = np.where(live, live_broken, last_col("broken", "bool", False) & today)
     out["prev_limit_up"] = np.where(live, bar_up, last_col("prev_limit_up", "bool", False) & today)
     out["ladder_uncertain"] = np.where(live, False, last_col("uncertain", "bool", False) & today & (bar_up | bar_down | last_col("broken", "bool", False)))
+    # One definition of 涨停/跌停: a row whose state comes from its bar takes the ladder's flags
+    # (exact on raw prices; within a tick on qfq, marked uncertain), so the row's 涨停 mark, the
+    # header counts and the ladder never disagree.
+    from_bar = ~live & today & (basis == "bar")
+    if "limit_flag" in out.columns and from_bar.any():
+        flag_now = np.where(bar_up, "up", np.where(bar_down, "down", ""))
+        out["limit_flag"] = np.where(from_bar & ~suspended, flag_now, out["limit_flag"].to_numpy(dtype=object))
     bar_basis = last_col("basis", "object", "") if last is not None else np.full(len(codes), "", dtype=object)
     out["ladder_basis"] = np.where(live, "quote", bar_basis)
     return out
