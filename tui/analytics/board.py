@@ -280,14 +280,22 @@ def _ladder_fields(board: pd.DataFrame) -> dict:
     comparison behind the row flags)."""
     if "streak" not in board.columns or len(board) == 0:
         return {}
-    from tui.analytics.board_ladder import board_ladder_frame
-    from tui.analytics.ladder import ladder_day
+    from tui.analytics.ladder import ladder_day_arrays
 
-    day = ladder_day(board_ladder_frame(board))
+    def flags(column: str) -> np.ndarray:
+        return board[column].to_numpy(dtype=bool, na_value=False)
+
+    streak = board["streak"].to_numpy(dtype="int64", na_value=0)
+    limit_flag = board["limit_flag"].to_numpy(dtype=object)
+    day = ladder_day_arrays(
+        board["code"].to_numpy(dtype=object), streak, flags("one_word"), streak > 0,
+        (limit_flag == "down") | (board["down_streak"].to_numpy(dtype="int64", na_value=0) > 0),
+        flags("broken"), flags("prev_limit_up"), flags("ladder_uncertain"),
+    )
     name = None
     if day.top_streak_code is not None:
-        match = board.loc[board["code"] == day.top_streak_code, "name"]
-        name = str(match.iloc[0]) if len(match) else None
+        hits = np.flatnonzero(board["code"].to_numpy(dtype=object) == day.top_streak_code)
+        name = str(board["name"].to_numpy(dtype=object)[hits[0]]) if len(hits) else None
     return {
         "limit_up": day.limit_up,
         "limit_down": day.limit_down,

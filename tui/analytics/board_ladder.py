@@ -136,24 +136,3 @@ def attach_ladder(
     bar_basis = last_col("basis", "object", "") if last is not None else np.full(len(codes), "", dtype=object)
     out["ladder_basis"] = np.where(live, "quote", bar_basis)
     return out
-
-
-def board_ladder_frame(board: pd.DataFrame) -> pd.DataFrame:
-    """A board frame with ladder columns in the shape ``ladder_day`` reads (no date column)."""
-    frame = pd.DataFrame({"code": board["code"].to_numpy(dtype=object)})
-    n = len(board)
-    if "streak" not in board.columns:
-        for name in ("streak",):
-            frame[name] = np.zeros(n, dtype="int64")
-        for name in ("one_word", "limit_up", "limit_down", "broken", "prev_limit_up", "uncertain"):
-            frame[name] = np.zeros(n, dtype=bool)
-        return frame
-    flag = board["limit_flag"].fillna("").to_numpy(dtype=object)
-    frame["streak"] = board["streak"].to_numpy(dtype="int64")
-    frame["one_word"] = board["one_word"].to_numpy(dtype=bool)
-    frame["limit_up"] = frame["streak"].to_numpy() > 0
-    frame["limit_down"] = (flag == "down") | (board["down_streak"].to_numpy(dtype="int64") > 0)
-    frame["broken"] = board["broken"].to_numpy(dtype=bool)
-    frame["prev_limit_up"] = board["prev_limit_up"].to_numpy(dtype=bool)
-    frame["uncertain"] = board["ladder_uncertain"].to_numpy(dtype=bool)
-    return frame

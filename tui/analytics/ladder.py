@@ -212,25 +212,41 @@ def ladder_day(states: pd.DataFrame, day=None, codes: Iterable[str] | None = Non
         return frame[name].fillna(False).to_numpy(dtype=bool) if name in frame.columns else np.zeros(len(frame), dtype=bool)
 
     streak = frame["streak"].fillna(0).to_numpy(dtype="int64") if len(frame) else np.zeros(0, dtype="int64")
-    one_word, up = col("one_word"), col("limit_up")
+    return ladder_day_arrays(
+        frame["code"].to_numpy(dtype=object), streak, col("one_word"), col("limit_up"), col("limit_down"),
+        col("broken"), col("prev_limit_up"), col("uncertain"), when=when,
+    )
+
+
+def ladder_day_arrays(
+    codes: np.ndarray, streak: np.ndarray, one_word: np.ndarray, limit_up: np.ndarray, limit_down: np.ndarray,
+    broken: np.ndarray, prev_limit_up: np.ndarray, uncertain: np.ndarray | None = None, *, when: str | None = None,
+) -> LadderDay:
+    """``ladder_day`` on plain arrays of one day's rows (no pandas: the snapshot summarises
+    every theme, and per-call pandas overhead would dominate)."""
+    streak = np.asarray(streak, dtype="int64")
+    up = np.asarray(limit_up, dtype=bool)
+    word = np.asarray(one_word, dtype=bool)
     heights, counts = np.unique(streak[streak > 0], return_counts=True)
-    code_arr = frame["code"].to_numpy(dtype=object)
-    top = _pick_top(code_arr, streak, one_word & up)
-    prev_up = col("prev_limit_up")
+    top = _pick_top(np.asarray(codes, dtype=object), streak, word & up)
+    prev_up = np.asarray(prev_limit_up, dtype=bool)
+    down = np.asarray(limit_down, dtype=bool)
+    failed = np.asarray(broken, dtype=bool)
+    unsure = np.zeros(len(streak), dtype=bool) if uncertain is None else np.asarray(uncertain, dtype=bool)
     return LadderDay(
         date=when,
-        stocks=len(frame),
+        stocks=len(streak),
         limit_up=int(up.sum()),
-        limit_down=int(col("limit_down").sum()),
-        broken=int(col("broken").sum()),
-        one_word=int((one_word & up).sum()),
+        limit_down=int(down.sum()),
+        broken=int(failed.sum()),
+        one_word=int((word & up).sum()),
         top_streak=int(streak[top]) if top is not None else 0,
-        top_streak_code=str(code_arr[top]) if top is not None else None,
-        top_streak_one_word=bool(one_word[top]) if top is not None else False,
+        top_streak_code=str(codes[top]) if top is not None else None,
+        top_streak_one_word=bool(word[top]) if top is not None else False,
         ladder={int(h): int(c) for h, c in sorted(zip(heights, counts), reverse=True)},
         prev_limit_up=int(prev_up.sum()),
         promoted=int((prev_up & up).sum()),
-        uncertain=int((col("uncertain") & (up | col("limit_down") | col("broken"))).sum()),
+        uncertain=int((unsure & (up | down | failed)).sum()),
     )
 
 

@@ -666,8 +666,9 @@ def build_snapshot(
     )  # fmt: skip
 
 
-#: Calendar days of OHLC bars read for the ladder: a streak longer than ~40 sessions is cut.
-LADDER_HISTORY_DAYS = 60
+#: Calendar days of OHLC bars read for the ladder (about 30 sessions): a longer streak is
+#: reported as the run within the window (the A-share record runs are shorter than that).
+LADDER_HISTORY_DAYS = 45
 
 
 def _with_ladder(store: Any, board: pd.DataFrame, codes: list[str], quotes: pd.DataFrame, session: date) -> pd.DataFrame:
@@ -675,9 +676,11 @@ def _with_ladder(store: Any, board: pd.DataFrame, codes: list[str], quotes: pd.D
     closes): raw prices where stored, qfq elsewhere (tui.analytics.board_ladder)."""
     from tui.analytics.board_ladder import LADDER_BOARD_COLUMNS, attach_ladder
 
+    from tui.store.ohlc import ohlc_for
+
     start = session - timedelta(days=LADDER_HISTORY_DAYS)
-    ohlc = store.bars_for(codes, start=start, end=session)
-    raw = store.bars_for(codes, adjust="raw", start=start, end=session)
+    ohlc = ohlc_for(store, codes, start=start, end=session)
+    raw = ohlc_for(store, codes, adjust="raw", start=start, end=session)
     return attach_ladder(board.drop(columns=LADDER_BOARD_COLUMNS, errors="ignore"), ohlc, quotes, raw_bars=raw)
 
 
