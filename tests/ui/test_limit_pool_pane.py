@@ -129,3 +129,14 @@ def test_pool_tab_snapshot(snap_compare, tmp_path):
 
     app = make_app(make_ctx(tmp_path, with_pool=True), today=DAY, poll=False)
     assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
+
+
+async def test_pool_in_english(tmp_path):
+    app = make_app(make_ctx(tmp_path, with_pool=True), today=DAY, poll=False, language="en")
+    async with app.run_test(size=(160, 50)) as pilot:
+        pane = await open_pool_tab(pilot)
+        header = str(pane.query_one("#pool-header").render())
+        assert "Highest streak 大位科技 600589 5B 1W" in header and "Market ladder 5B×1 3B×1 2B×1 1st×2" in header
+        assert "1→2 1/1" in header and "进" not in header
+        table = pane.query_one("#pool-table", DataTable)
+        assert str(table.get_cell("industry:软件开发|002230", "themes")) == "In none of your themes"

@@ -657,6 +657,7 @@ LABELS["zh"].update({
     "pool.as_of": "数据日期",
     "pool.broken_count": "炸板",
     "pool.limit_down": "跌停",
+    "pool.step": "{h}进{n}",
 })
 LABELS["en"].update({
     "col.ladder": "Ladder",
@@ -692,6 +693,7 @@ LABELS["en"].update({
     "pool.as_of": "Session",
     "pool.broken_count": "Failed",
     "pool.limit_down": "Limit-down",
+    "pool.step": "{h}→{n}",
 })
 
 class Labels:

@@ -159,9 +159,9 @@ class LimitPoolPane(Vertical):
         text.append(f"  {t('flag.limit_up')} {view.limit_up}  {t('pool.broken_count')} {view.broken}  {t('pool.limit_down')} {view.limit_down}")
         text.append(f"  {t('header.broken_rate')} {rate_text(view.broken, view.broken + view.limit_up, view.broken_rate)}")
         text.append(f"  {t('header.promotion')} {rate_text(view.promoted, view.prev_limit_up, view.promotion_rate)}")
-        steps = [f"{h}进{h + 1} {d}/{n}" for h, (d, n) in view.promotion_by_height.items()]
+        steps = [f"{t('pool.step').format(h=h, n=h + 1)} {d}/{n}" for h, (d, n) in view.promotion_by_height.items()]
         if steps:
-            text.append("（" + " ".join(steps) + "）", style="dim")
+            text.append(" (" + " ".join(steps) + ")", style="dim")
         if view.fallback:
             note = t("pool.fallback") + (f" · {t('flag.sample_long')}" if view.sample else "")
             text.append("\n" + note, style=f"bold {self._color('warning')}")
