@@ -21,9 +21,12 @@ from tui.ui.widgets.limit_pool_pane import GROUP_PREFIX, LimitPoolPane
 DAY = date(2025, 2, 27)
 
 
-def make_ctx(tmp_path: Path, *, with_pool: bool) -> Context:
-    lists = tmp_path / "lists"
-    shutil.copytree(WATCHLISTS, lists)
+def make_ctx(tmp_path: Path, *, with_pool: bool, copy_lists: bool = True) -> Context:
+    """A copy of the shipped watchlists (tests that edit them), or the shipped ones as they are
+    (the snapshot: the status line shows the path, which must not depend on tmp_path)."""
+    lists = tmp_path / "lists" if copy_lists else WATCHLISTS
+    if copy_lists:
+        shutil.copytree(WATCHLISTS, lists)
     data = tmp_path / "data"
     with Store.open(data) as store:  # the shipped sample cut at DAY (test setup)
         store.conn.execute("DELETE FROM bars WHERE date > ?", (DAY.isoformat(),))
@@ -37,8 +40,9 @@ async def open_pool_tab(pilot) -> LimitPoolPane:
     await wait_for_startup(pilot)
     await pilot.press("6")
     pane = pilot.app.query_one(LimitPoolPane)
-    for _ in range(500):
-        if pane.view is not None:
+    table = pane.query_one("#pool-table", DataTable)
+    for _ in range(500):  # loaded, drawn, and the table focused (its cursor row is highlighted)
+        if pane.view is not None and table.row_count and pilot.app.focused is table:
             break
         await pilot.pause(0.02)
     else:
@@ -127,7 +131,7 @@ def test_pool_tab_snapshot(snap_compare, tmp_path):
     async def run_before(pilot) -> None:
         await open_pool_tab(pilot)
 
-    app = make_app(make_ctx(tmp_path, with_pool=True), today=DAY, poll=False)
+    app = make_app(make_ctx(tmp_path, with_pool=True, copy_lists=False), today=DAY, poll=False)
     assert snap_compare(app, terminal_size=(160, 50), run_before=run_before)
 
 
