@@ -23,6 +23,8 @@ from tui.ui.widgets.board_pane import SEGMENT_KEY_PREFIX, BoardPane
 from tui.ui.widgets.status_line import StatusLine
 
 SIZE = (160, 50)
+#: Wide enough that the board's last column (关联原因) is on screen (tests that read it drawn).
+WIDE = (200, 50)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 SECOND_THEME = """\
@@ -473,7 +475,7 @@ async def test_user_text_in_brackets_is_shown_as_written(make_ctx, tmp_path: Pat
         encoding="utf-8",
     )
     app = make_app(make_ctx(lists), today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         table = app.query_one("#board-table", DataTable)
         rendered = "\n".join(strip.text for strip in table.render_lines(Region(0, 0, table.size.width, table.row_count + 1)))
@@ -523,7 +525,7 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(make_ctx, tmp_p
     catalysts = tmp_path / "catalysts.yaml"
     catalysts.write_text(MARKUP_LIKE_CATALYSTS, encoding="utf-8")
     app = make_app(make_ctx(lists, catalysts), today=TODAY)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=WIDE) as pilot:
         await settle(app, pilot)
         assert not app.project.diagnostics
         def drawn(table_id: str) -> str:

@@ -32,6 +32,15 @@ HEADLESS = [
     "tui.alerts.editing",
     "tui.commands.alerts",
     "tui.views.alerts_log",
+    # the limit-up ladder (issue 15)
+    "tui.analytics.ladder",
+    "tui.analytics.board_ladder",
+    "tui.views.ladder_text",
+    "tui.views.theme_heat",
+    "tui.views.limit_pool",
+    "tui.sources.limit_pools",
+    "tui.store.limit_pools",
+    "tui.jobs.limit_pools",
 ]
 
 

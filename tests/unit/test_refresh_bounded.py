@@ -110,7 +110,8 @@ def test_the_budget_cuts_a_run_the_breakers_would_not_end_in_time(tmp_path, rele
         elapsed = time.monotonic() - started
     assert elapsed < 1.5
     assert summary.stopped == "refresh budget of 0.5 s used up"
-    assert len(summary.outcomes) == len(CODES) + 1 + 2 + 2 * len(CODES)  # every task is reported
+    # every task is reported: quotes, the 4 limit pools (issue 15), trade dates, indices, bars
+    assert len(summary.outcomes) == len(CODES) + 4 + 1 + 2 + 2 * len(CODES)
     lines = format_summary(summary, verbose=True)
     assert any(line.startswith("stopped: refresh budget of 0.5 s used up;") for line in lines)
     assert any(line.startswith("  not attempted (") for line in lines)
@@ -130,7 +131,8 @@ def test_partial_stall_each_kind_arrives_through_its_fallback(tmp_path, release)
     codes = ["300133", "002602"]
     with Store.open(tmp_path, load_sample=False) as store:
         started = time.monotonic()
-        summary = run_refresh(store, make_source(fake), codes, today=TODAY, now=NOW, history_days=10, budget=5.0)
+        # pools=False: the whole-market limit pools (issue 15) are Eastmoney-only, no fallback.
+        summary = run_refresh(store, make_source(fake), codes, today=TODAY, now=NOW, history_days=10, budget=5.0, pools=False)
         elapsed = time.monotonic() - started
         quotes = store.latest_quotes(codes)
         assert set(quotes["source"]) == {"akshare:stock_zh_a_hist_tx"} and len(quotes) == 2

@@ -10,7 +10,7 @@ neither shows blanks.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,8 @@ BOARD_COLUMNS = [
     "code", "name", "price", "change", "change_pct", "amount", "turnover_rate", "market_cap",
     "ret_5d", "ret_20d", "prev_close", "limit_up_price", "limit_down_price", "limit_flag",
     "suspended", "st", "as_of", "source", "is_sample", "stale", "basis",
+    # the limit-up ladder (tui.analytics.board_ladder)
+    "streak", "one_word", "broken", "down_streak", "prev_limit_up", "ladder_uncertain", "ladder_basis",
 ]
 """`basis` is "quote" (a stored quote), "bar" (the last daily close) or "none" (no data)."""
 
@@ -55,6 +57,7 @@ def build_board(
     now: datetime,
     stale_after: timedelta | None = None,
     expected_as_of: datetime | None = None,
+    raw_bars: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per code, in the given order (see BOARD_COLUMNS).
 
@@ -63,6 +66,8 @@ def build_board(
     - A row is stale when its data is sample data, when it is older than `stale_after` (pass
       the refresh interval while the market is open), or older than `expected_as_of` (pass the
       last session's close when the market is shut).
+    - `raw_bars`: stored raw (unadjusted) bars; the ladder columns use them where they reach
+      the newest qfq bar (exact limits), else the qfq bars with their uncertainty band.
     """
     codes = list(dict.fromkeys(codes))
     out = pd.DataFrame({"code": pd.Series(codes, dtype="str")})
@@ -170,6 +175,9 @@ def build_board(
         stale |= np.where(pd.isna(out["as_of"]).to_numpy(), True, (out["as_of"] < exp - pd.Timedelta(minutes=1)).to_numpy())
     out["stale"] = stale
     out["basis"] = basis
+    from tui.analytics.board_ladder import attach_ladder
+
+    out = attach_ladder(out, bars, quotes, raw_bars=raw_bars)
     return out[BOARD_COLUMNS]
 
 
@@ -198,6 +206,17 @@ class ThemeSummary:
     as_of: str | None
     stale: int
     sample: int
+    # the limit-up ladder of the day (tui.analytics.ladder.LadderDay); leader above is 领涨
+    top_streak: int = 0
+    top_streak_code: str | None = None
+    top_streak_name: str | None = None
+    top_streak_one_word: bool = False
+    ladder: dict[int, int] = field(default_factory=dict)
+    broken: int = 0
+    broken_rate: float | None = None
+    prev_limit_up: int = 0
+    promoted: int = 0
+    promotion_rate: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -228,6 +247,7 @@ def summarize_board(board: pd.DataFrame, *, benchmark: str | None = None, benchm
     amounts = amounts[~np.isnan(amounts)]
     as_of = board["as_of"].dropna()
     flags = board["limit_flag"].to_numpy(dtype=object)
+    ladder = _ladder_fields(board)
     return ThemeSummary(
         n=len(board),
         priced=int(board["price"].notna().sum()),
@@ -236,8 +256,8 @@ def summarize_board(board: pd.DataFrame, *, benchmark: str | None = None, benchm
         up=int((moves > 0).sum()),
         down=int((moves < 0).sum()),
         flat=int((moves == 0).sum()),
-        limit_up=int((flags == "up").sum()),
-        limit_down=int((flags == "down").sum()),
+        limit_up=ladder.pop("limit_up", int((flags == "up").sum())),
+        limit_down=ladder.pop("limit_down", int((flags == "down").sum())),
         suspended=int(suspended.sum()),
         leader=leader,
         leader_pct=leader_pct,
@@ -250,4 +270,45 @@ def summarize_board(board: pd.DataFrame, *, benchmark: str | None = None, benchm
         as_of=as_of.max().isoformat() if len(as_of) else None,
         stale=int(_flags(board, "stale").sum()),
         sample=int(_flags(board, "is_sample").sum()),
+        **ladder,
     )
+
+
+def _ladder_fields(board: pd.DataFrame) -> dict:
+    """最高标, the ladder, 炸板 and 晋级 of a board with ladder columns (none without them).
+
+    With ladder columns, 涨停/跌停 are counted from them too, so the header's counts and its
+    ladder always agree (on qfq prices the ladder's one-tick band can differ from the plain
+    comparison behind the row flags)."""
+    if "streak" not in board.columns or len(board) == 0:
+        return {}
+    from tui.analytics.ladder import ladder_day_arrays
+
+    def flags(column: str) -> np.ndarray:
+        return board[column].to_numpy(dtype=bool, na_value=False)
+
+    streak = board["streak"].to_numpy(dtype="int64", na_value=0)
+    limit_flag = board["limit_flag"].to_numpy(dtype=object)
+    day = ladder_day_arrays(
+        board["code"].to_numpy(dtype=object), streak, flags("one_word"), streak > 0,
+        (limit_flag == "down") | (board["down_streak"].to_numpy(dtype="int64", na_value=0) > 0),
+        flags("broken"), flags("prev_limit_up"), flags("ladder_uncertain"),
+    )
+    name = None
+    if day.top_streak_code is not None:
+        hits = np.flatnonzero(board["code"].to_numpy(dtype=object) == day.top_streak_code)
+        name = str(board["name"].to_numpy(dtype=object)[hits[0]]) if len(hits) else None
+    return {
+        "limit_up": day.limit_up,
+        "limit_down": day.limit_down,
+        "top_streak": day.top_streak,
+        "top_streak_code": day.top_streak_code,
+        "top_streak_name": name,
+        "top_streak_one_word": day.top_streak_one_word,
+        "ladder": day.ladder,
+        "broken": day.broken,
+        "broken_rate": day.broken_rate,
+        "prev_limit_up": day.prev_limit_up,
+        "promoted": day.promoted,
+        "promotion_rate": day.promotion_rate,
+    }

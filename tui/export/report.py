@@ -8,6 +8,8 @@ the same place every day):
    theme's move against its benchmark);
 3. 个股异动: per theme the top and bottom three movers;
 4. 涨停 / 跌停: every stock at its limit;
+   连板梯队: per theme the ladder by height ("5连板（一字）：大位科技 600589"), 最高标, 炸板 and
+   晋级率;
 5. 催化剂: the next 14 days and the last 7, then the measured reactions to last week's
    catalysts (event study, market-adjusted);
 6. 指标提示: indicators off track or stale (and the count without data);
@@ -145,6 +147,7 @@ def render_report(snapshot: Any) -> str:
         hit = list({r["code"]: r for r in stocks if r["limit_flag"] == flag}.values())
         lines.append(f"- {label}（{len(hit)}）：{'、'.join(_mover(r) for r in hit) or '无'}")
     lines.append("")
+    lines += _ladder_section(themes, stocks)
 
     # ---- catalysts
     lines += ["## 催化剂（未来14天 / 过去7天）", ""]
@@ -203,6 +206,54 @@ def render_report(snapshot: Any) -> str:
         lines.append("无：所有数据均为本交易日的收盘（或盘中）数据")
     lines.append("")
     return "\n".join(lines)
+
+
+def _height(streak: int) -> str:
+    return "首板" if streak == 1 else f"{streak}连板"
+
+
+def _down_label(run: int) -> str:
+    return "跌停" if run == 1 else f"{run}连跌停"
+
+
+def _ladder_section(themes: list[dict[str, Any]], stocks: list[dict[str, Any]]) -> list[str]:
+    """连板梯队: per theme, one line per (height, 一字) from the top, then 炸板, 跌停 runs and
+    the day's figures (最高标, 炸板率, 晋级率)."""
+    lines = ["## 连板梯队", ""]
+    any_rows = False
+    for t in themes:
+        rows = [r for r in stocks if r["theme"] == t["theme"]]
+        sealed = sorted((r for r in rows if (r.get("streak") or 0) > 0), key=lambda r: (-r["streak"], not r["one_word"], r["code"]))
+        broken = [r for r in rows if r.get("broken")]
+        falling = sorted((r for r in rows if (r.get("down_streak") or 0) > 0), key=lambda r: (-r["down_streak"], r["code"]))
+        if not (sealed or broken or falling or (t.get("prev_limit_up") or 0)):
+            continue
+        any_rows = True
+        lines.append(f"**{_cell(t['theme_name'])}**")
+        groups: dict[tuple[int, bool], list[str]] = {}
+        for r in sealed:
+            groups.setdefault((r["streak"], bool(r["one_word"])), []).append(_stock_label(r))
+        for (height, word), names in groups.items():
+            lines.append(f"- {_height(height)}{'（一字）' if word else ''}：{'、'.join(names)}")
+        if broken:
+            lines.append(f"- 炸板：{'、'.join(_stock_label(r) for r in broken)}")
+        if falling:
+            lines.append("- " + "；".join(f"{_down_label(r['down_streak'])}：{_stock_label(r)}" for r in falling))
+        facts = []
+        if t.get("top_streak"):
+            word = "（一字）" if t.get("top_streak_one_word") else ""
+            facts.append(f"最高标 {t.get('top_streak_name') or ''} {t['top_streak_code']} {t['top_streak']}板{word}".replace("  ", " "))
+        touched = (t.get("limit_up") or 0) + (t.get("broken_count") or 0)
+        if touched:
+            facts.append(f"炸板率 {t['broken_count']}/{touched}（{t['broken_count'] / touched * 100:.0f}%）")
+        if t.get("prev_limit_up"):
+            facts.append(f"晋级率 {t['promoted']}/{t['prev_limit_up']}（{t['promotion_rate'] * 100:.0f}%）")
+        if facts:
+            lines.append("- " + " · ".join(facts))
+        lines.append("")
+    if not any_rows:
+        lines += ["无（各题材今日没有涨停、炸板或跌停）", ""]
+    return lines
 
 
 def _join_quote(banner: list[str]) -> list[str]:

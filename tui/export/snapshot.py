@@ -62,12 +62,17 @@ STOCK_COLUMNS: tuple[str, ...] = (
     "market_cap", "ret_5d", "ret_20d", "limit_flag", "suspended", "as_of", "source", "stale",
     # extras
     "sample", "basis", "prev_close", "limit_up_price", "limit_down_price", "st", "last_bar",
+    # the limit-up ladder (issue 15 contract)
+    "streak", "one_word", "broken", "down_streak",
 )  # fmt: skip
 THEME_COLUMNS: tuple[str, ...] = (
     "theme", "theme_name", "stocks", "priced", "up", "down", "flat", "breadth_pct", "mean_pct",
     "median_pct", "limit_up", "limit_down", "suspended", "leader", "leader_pct", "laggard",
     "laggard_pct", "theme_pct", "benchmark", "benchmark_pct", "excess_pct", "ret_5d", "ret_20d",
     "amount", "as_of", "stale", "sample",
+    # the limit-up ladder (issue 15 contract), then extras
+    "top_streak_code", "top_streak", "ladder", "broken_count", "promotion_rate",
+    "top_streak_name", "top_streak_one_word", "broken_rate", "prev_limit_up", "promoted",
 )  # fmt: skip
 INDICATOR_COLUMNS: tuple[str, ...] = (
     "theme", "indicator", "name", "latest", "target", "progress", "status", "reading_date",
@@ -101,12 +106,13 @@ DECIMALS: dict[str, int] = {
     "ret_5d": 6, "ret_20d": 6, "breadth_pct": 2, "mean_pct": 4, "median_pct": 4,
     "leader_pct": 4, "laggard_pct": 4, "theme_pct": 4, "benchmark_pct": 4, "excess_pct": 4,
     "progress": 4, "reaction_theme_pct": 4, "reaction_benchmark_pct": 4,
-    "reaction_abnormal_pct": 4,
+    "reaction_abnormal_pct": 4, "promotion_rate": 4, "broken_rate": 4,
 }  # fmt: skip
 DEFAULT_DECIMALS = 8
 #: Columns holding whole numbers (pandas turns them into floats when a value is missing).
 INT_COLUMNS = frozenset({"days", "days_since_reading", "reaction_n", "n", "stocks", "priced", "up", "down",
-                         "flat", "limit_up", "limit_down", "suspended_count", "stale", "sample"})
+                         "flat", "limit_up", "limit_down", "suspended_count", "stale", "sample",
+                         "streak", "down_streak", "top_streak", "broken_count", "prev_limit_up", "promoted"})
 BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
 
 
@@ -449,6 +455,7 @@ def build_snapshot(
     store's trade dates when needed (only when no stored bar proves the date is a session).
     """
     from tui.analytics.board import build_board, summarize_board
+    from tui.analytics.ladder import ladder_text
 
     now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
     if not project.themes:
@@ -544,6 +551,7 @@ def build_snapshot(
         board.loc[gap, ["change", "change_pct"]] = np.nan
         board.loc[gap, "limit_flag"] = ""
         board.loc[gap, "stale"] = board.loc[gap, "is_sample"].astype(bool)
+    board = _with_ladder(store, board, codes, quotes, session)
     last_bar_text = [pd.Timestamp(d).date().isoformat() if not pd.isna(d) else None for d in last_bar_arr]
     as_of_text = _iso_times(board["as_of"])
 
@@ -579,6 +587,10 @@ def build_snapshot(
             "limit_down_price": col("limit_down_price").astype("float64"),
             "st": col("st").astype(bool),
             "last_bar": [last_bar_text[i] for i in pos],
+            "streak": col("streak").astype("int64"),
+            "one_word": col("one_word").astype(bool),
+            "broken": col("broken").astype(bool),
+            "down_streak": col("down_streak").astype("int64"),
         }
     )[list(STOCK_COLUMNS)]
 
@@ -603,6 +615,9 @@ def build_snapshot(
             "limit_flag": stocks["limit_flag"], "suspended": stocks["suspended"],
             "as_of": col("as_of"), "stale": stocks["stale"], "is_sample": stocks["sample"],
             "ret_5d": stocks["ret_5d"], "ret_20d": stocks["ret_20d"],
+            "streak": stocks["streak"], "one_word": stocks["one_word"], "broken": stocks["broken"],
+            "down_streak": stocks["down_streak"], "prev_limit_up": col("prev_limit_up").astype(bool),
+            "ladder_uncertain": col("ladder_uncertain").astype(bool),
         }
     )  # fmt: skip
     theme_of = stocks["theme"].to_numpy()
@@ -620,11 +635,13 @@ def build_snapshot(
                 s.laggard_pct, s.mean_pct, s.benchmark, s.benchmark_pct, s.excess_pct,
                 _nanmean(sub["ret_5d"]), _nanmean(sub["ret_20d"]), s.amount,
                 s.as_of, s.stale, s.sample,
+                s.top_streak_code, s.top_streak, ladder_text(s.ladder), s.broken, s.promotion_rate,
+                s.top_streak_name, s.top_streak_one_word, s.broken_rate, s.prev_limit_up, s.promoted,
             )
         )  # fmt: skip
     themes = pd.DataFrame(theme_rows, columns=list(THEME_COLUMNS))
     for name in ("breadth_pct", "mean_pct", "median_pct", "leader_pct", "laggard_pct", "theme_pct",
-                 "benchmark_pct", "excess_pct", "ret_5d", "ret_20d", "amount"):
+                 "benchmark_pct", "excess_pct", "ret_5d", "ret_20d", "amount", "promotion_rate", "broken_rate"):
         themes[name] = pd.to_numeric(themes[name], errors="coerce").astype("float64")
 
     indicators = _indicator_rows(project, session)
@@ -674,6 +691,24 @@ def build_snapshot(
         catalysts=catalysts, reactions=reactions, warnings=warnings, calendar=cal_info,
         sample_as_of=sample_as_of,
     )  # fmt: skip
+
+
+#: Calendar days of OHLC bars read for the ladder (about 30 sessions): a longer streak is
+#: reported as the run within the window (the A-share record runs are shorter than that).
+LADDER_HISTORY_DAYS = 45
+
+
+def _with_ladder(store: Any, board: pd.DataFrame, codes: list[str], quotes: pd.DataFrame, session: date) -> pd.DataFrame:
+    """The board's ladder columns from open/high/low/close bars (the board itself reads only
+    closes): raw prices where stored, qfq elsewhere (tui.analytics.board_ladder)."""
+    from tui.analytics.board_ladder import LADDER_BOARD_COLUMNS, attach_ladder
+
+    from tui.store.ohlc import ohlc_for
+
+    start = session - timedelta(days=LADDER_HISTORY_DAYS)
+    ohlc = ohlc_for(store, codes, start=start, end=session)
+    raw = ohlc_for(store, codes, adjust="raw", start=start, end=session)
+    return attach_ladder(board.drop(columns=LADDER_BOARD_COLUMNS, errors="ignore"), ohlc, quotes, raw_bars=raw)
 
 
 def _history_start(store: Any, benchmarks: Sequence[str], session: date) -> date:

@@ -254,6 +254,7 @@ def run_refresh(
     workers: int | None = None,
     budget: Budget | float | None = None,
     on_outcome: Callable[[TaskOutcome], None] | None = None,
+    pools: bool = True,
 ) -> RefreshSummary:
     """Refresh quotes and daily history of `codes`, the benchmarks and the trade calendar.
 
@@ -270,6 +271,7 @@ def run_refresh(
     if callable(use_budget):
         use_budget(budget)
     total = (len(codes) if quotes else 0) + ((1 + len(benchmarks) + 2 * len(codes)) if history else 0)
+    total += 4 if (quotes and pools and hasattr(source, "fetch_limit_pools")) else 0  # the limit pools
     run = _Run(store, source, progress, total, offline_after, budget, on_outcome)
     try:
         if quotes and codes:
@@ -278,6 +280,19 @@ def run_refresh(
                     run.skip("quote", code)
             else:
                 _refresh_quotes(run, codes)
+            run.flush_log()
+        # ---- the whole market's limit pools (issue 15): a separate step, see tui/jobs/limit_pools.py
+        if quotes and pools and hasattr(source, "fetch_limit_pools"):
+            from tui.jobs.limit_pools import POOLS, pool_session, refresh_limit_pools
+
+            if run.halted:
+                for pool in POOLS:
+                    run.skip("pool", pool)
+            else:
+                outcomes, notes = refresh_limit_pools(store, source, pool_session(today, now, _stored_dates(store)))
+                for outcome in outcomes:
+                    run.record(outcome)
+                run.summary.notes += notes
             run.flush_log()
         if history:
             if run.halted:

@@ -417,3 +417,16 @@ class AkshareSource:
             return FetchResult(trade_dates_frame([]), [self._failure(ALL_CODES, primary, "tool_trade_date_hist_sina")], self.name)
         note = f"tool_trade_date_hist_sina failed ({primary.message}); used akshare's bundled calendar"
         return FetchResult(dates, [], "akshare:futures.cons.get_calendar", [note])
+
+    # -- limit pools (issue 15) -------------------------------------------------------------
+
+    def fetch_limit_pools(self, session: date) -> FetchResult:
+        """Eastmoney's whole-market 涨停/昨日涨停/炸板/跌停 pools of ``session``
+        (tui.sources.limit_pools), each under the per-call deadline and retries."""
+        from tui.sources.limit_pools import fetch_limit_pools
+
+        def call(function: str, **kwargs: Any) -> Any:
+            return self._call(function, per_code=False, **kwargs)
+
+        return fetch_limit_pools(call, session, fetched_at=self._now(), source=self.name)
+

@@ -68,6 +68,25 @@ EXPECTED: dict[str, dict[str, Kind]] = {
         "成交量": "number", "成交额": "number",
     },
     "tool_trade_date_hist_sina": {"trade_date": "date"},
+    # ---- Eastmoney's limit-up pools (akshare/stock_feature/stock_ztb_em.py; issue 15)
+    "stock_zt_pool_em": {
+        "代码": "text", "名称": "text", "涨跌幅": "number", "最新价": "number", "成交额": "number",
+        "流通市值": "number", "换手率": "number", "封板资金": "number", "首次封板时间": "text",
+        "最后封板时间": "text", "炸板次数": "number", "涨停统计": "text", "连板数": "number",
+        "所属行业": "text",
+    },
+    "stock_zt_pool_previous_em": {
+        "代码": "text", "名称": "text", "涨跌幅": "number", "最新价": "number", "成交额": "number",
+        "昨日封板时间": "text", "昨日连板数": "number", "所属行业": "text",
+    },
+    "stock_zt_pool_zbgc_em": {
+        "代码": "text", "名称": "text", "涨跌幅": "number", "最新价": "number", "涨停价": "number",
+        "成交额": "number", "首次封板时间": "text", "炸板次数": "number", "所属行业": "text",
+    },
+    "stock_zt_pool_dtgc_em": {
+        "代码": "text", "名称": "text", "涨跌幅": "number", "最新价": "number", "成交额": "number",
+        "最后封板时间": "text", "连续跌停": "number", "开板次数": "number", "所属行业": "text",
+    },
 }
 
 #: Rows `stock_bid_ask_em` returns in its `item` column; those the adapter needs.

@@ -34,6 +34,8 @@ class BoardInputs:
     newest_bar: date | None = None
     sample_as_of: str | None = None
     last_errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Raw (unadjusted) bars of the same window, for exact limit prices (the ladder).
+    raw_bars: pd.DataFrame | None = None
 
 
 def newest_bar_date(store: Store, codes: list[str], adjust: str = "qfq") -> date | None:
@@ -68,4 +70,5 @@ def read_board_inputs(store: Store, codes: list[str], benchmarks: list[str]) -> 
         newest_bar=newest,
         sample_as_of=store.get_meta("sample_as_of"),
         last_errors=store.last_fetch_errors(limit=20),
+        raw_bars=store.bars_for(codes, adjust="raw", start=start) if codes else None,
     )

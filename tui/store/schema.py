@@ -315,6 +315,33 @@ def _v6_boards(db: Database) -> None:
             amount REAL,                  -- yuan
             PRIMARY KEY (board, date)
         ) WITHOUT ROWID
+def _v7_limit_pools(db: Database) -> None:
+    """Eastmoney's whole-market limit pools (issue 15): one row per (session, pool, code);
+    a refresh replaces a session's pool whole (tui.store.limit_pools)."""
+    db.execute(
+        """
+        CREATE TABLE limit_pool (
+            session TEXT NOT NULL,        -- YYYY-MM-DD
+            pool TEXT NOT NULL,           -- zt 涨停 / prev 昨日涨停 / zb 炸板 / dt 跌停
+            code TEXT NOT NULL,
+            name TEXT,
+            change_pct REAL,
+            price REAL,
+            amount REAL,
+            turnover_rate REAL,
+            float_cap REAL,
+            streak INTEGER,               -- 连板数 (zt), 昨日连板数 (prev)
+            first_seal TEXT,              -- HH:MM:SS
+            last_seal TEXT,
+            opens INTEGER,                -- 炸板次数 / 开板次数
+            down_streak INTEGER,          -- 连续跌停 (dt)
+            industry TEXT,                -- 所属行业
+            seal_fund REAL,
+            stats TEXT,                   -- 涨停统计 "days/count"
+            fetched_at TEXT NOT NULL,
+            source TEXT NOT NULL,
+            PRIMARY KEY (session, pool, code)
+        )
         """
     )
 
@@ -326,6 +353,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "bars: source ids and per-series fetch times", _v4_compact_bars),
     Migration(5, "alerts: episode state, alert log, deliveries", _v5_alerts),
     Migration(6, "concept and industry boards cache", _v6_boards),
+    Migration(7, "limit_pool: whole-market limit pools", _v7_limit_pools),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

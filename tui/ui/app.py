@@ -37,13 +37,14 @@ from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, Re
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
 from tui.ui.widgets.indicators_pane import IndicatorsPane
+from tui.ui.widgets.limit_pool_pane import LimitPoolPane
 from tui.ui.widgets.problems_pane import ProblemsPane
 from tui.ui.widgets.sidebar import ThemeSidebar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems")
+TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
@@ -58,6 +59,7 @@ EDIT_ACTIONS: dict[tuple[str, str], str] = {
     ("tab-catalysts", "edit"): "open_edit_catalyst",
     ("tab-catalysts", "status"): "open_catalyst_status",
     ("tab-indicators", "new"): "open_add_reading",
+    ("tab-pool", "new"): "open_add_stock_from_pool",  # issue 15: a limit-up stock into the theme
 }
 #: Command-palette labels of the edit actions (i18n keys).
 EDIT_LABELS: dict[tuple[str, str], str] = {
@@ -69,6 +71,7 @@ EDIT_LABELS: dict[tuple[str, str], str] = {
     ("tab-catalysts", "edit"): "form.edit_catalyst",
     ("tab-catalysts", "status"): "form.catalyst_status",
     ("tab-indicators", "new"): "form.add_reading",
+    ("tab-pool", "new"): "form.add_stock",
 }
 #: How often the app re-checks the market state and whether a poll is due (seconds).
 TICK_SECONDS = 5.0
@@ -172,6 +175,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             ("3", "show_tab('tab-indicators')", t("tab.indicators"), False),
             ("4", "show_tab('tab-index')", t("tab.index"), False),
             ("5", "show_tab('tab-problems')", t("tab.problems"), False),
+            ("6", "show_tab('tab-pool')", t("tab.pool"), False),
             ("a", "toggle_scope", t("bind.scope"), False),
             ("n", "edit('new')", t("bind.add"), True),
             ("e", "edit('edit')", t("bind.edit"), True),
@@ -204,6 +208,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
                     yield ThemeIndexPane(t, up_color=self.up_color, id="theme-index")
                 with TabPane(t("tab.problems"), id="tab-problems"):
                     yield ProblemsPane(t, id="problems")
+                with TabPane(t("tab.pool"), id="tab-pool"):
+                    yield LimitPoolPane(t, up_color=self.up_color, id="limit-pool")
         yield StatusLine(t, id="status-line")
         yield Footer()
 
@@ -279,6 +285,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         current = self.selected_theme_id if self.selected_theme_id in ids else (ids[0] if ids else None)
         self.query_one(ThemeSidebar).set_themes(self.project.themes, current)
         self.query_one(ProblemsPane).show(self.project.diagnostics)
+        if self._load_data:
+            self.query_one(LimitPoolPane).set_project(self.project, self.ctx.data_dir)
         if self.selected_theme_id == current:
             self.redraw()
         else:
@@ -318,7 +326,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
                 stale_after = timedelta(seconds=self.refresh_interval * STALE_INTERVALS)
             else:
                 expected = self.calendar.last_close(now)
-        board = build_board(codes, names, self.inputs.quotes, self.inputs.bars, now=now, stale_after=stale_after, expected_as_of=expected)
+        board = build_board(codes, names, self.inputs.quotes, self.inputs.bars, now=now, stale_after=stale_after, expected_as_of=expected, raw_bars=getattr(self.inputs, "raw_bars", None))
         bench = self.inputs.benchmarks.get(theme.benchmark)
         summary = summarize_board(board, benchmark=theme.benchmark, benchmark_pct=bench.change_pct if bench else None)
         return board, summary
@@ -523,6 +531,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()
         self.query_one(ThemeIndexPane).refresh_data()
+        self.query_one(LimitPoolPane).refresh_data()
         self.query_one(CatalystsPane).invalidate_reactions()
         self.redraw()
         if summary.fetched or summary.unchanged:

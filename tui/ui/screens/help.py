@@ -13,13 +13,13 @@ HELP_ZH = """\
 
 | 按键 | 作用 |
 |---|---|
-| `1` `2` `3` `4` `5` | 切换 行情 / 催化剂 / 指标 / 指数 / 问题 |
+| `1` `2` `3` `4` `5` `6` | 切换 行情 / 催化剂 / 指标 / 指数 / 问题 / 涨停池 |
 | `]` `[` | 下一个 / 上一个题材 |
 | `r` | 立即刷新行情（交易时段内按设置的间隔自动刷新） |
 | `s` `o` `g` | 行情：切换排序 / 反向 / 按环节分组（也可点击列标题） |
 | `/` | 行情或催化剂：筛选（`esc` 清除） |
 | `enter` | 行情：个股详情（走势图、收益、催化剂、指标读数） |
-| `n` | 新增：行情页=添加股票，催化剂页=添加催化剂，指标页=记录读数 |
+| `n` | 新增：行情页=添加股票，催化剂页=添加催化剂，指标页=记录读数，涨停池=把选中的涨停股加入当前题材 |
 | `e` | 编辑选中的股票或催化剂 |
 | `d` `m` | 行情：移除 / 移动选中的股票（到其他题材或环节） |
 | `t` | 催化剂：更新状态和结果 |
@@ -35,7 +35,10 @@ HELP_ZH = """\
 **行情**：按产业链环节分组的成分股及其报价：最新价、涨跌幅、成交额、换手率、总市值、5日/20日涨幅、
 距下一个催化剂的交易日数（T-N，与催化剂页一致），以及 涨停/跌停（按板块涨跌幅限制）、停牌、ST、过期 标记。默认红涨绿跌（设置中可改）。
 每行显示报价时间；交易时段内超过刷新间隔 1.5 倍未更新、或来自随附样本数据的报价都有明确标记。
-上方为题材概况：平均/中位涨跌、涨跌家数、涨停跌停数、最高标与最弱、总成交额、相对基准的表现。
+上方为题材概况：平均/中位涨跌、涨跌家数、涨停跌停数、领涨（当日涨幅最大）与最弱、总成交额、相对基准的表现；
+以及连板梯队：最高标（连板数最高的股票，同高度一字板优先）、梯队（如 5板×1 2板×2 首板×4）、炸板率（炸板÷触及涨停）、
+晋级率（昨日涨停今日再涨停的比例）。"连板"列：`5板 一字`、`首板`、`炸板`、`跌停2`，按连板数排序；
+带 `?` 表示按前复权价格推算、离涨跌停价在一分钱以内，未经原始价格确认。停牌日既不计入也不中断连板。
 
 **催化剂**：按月分组；即将发生的事件按日期排列并显示倒计时（T-交易日 · 自然日，如"T-27 · 39天"）；
 已过去的事件按时间倒序；未定日期的预期事件单独分组。日期只到月或季度的事件标"约"；交易日历（XSHG）数据之后的
@@ -47,7 +50,12 @@ HELP_ZH = """\
 **指标**：最新读数、目标、进度条、方向、读数走势和状态（已达标 / 进度正常 / 落后 / 无数据 / 过期 / 无目标）。
 读数超过指标的更新周期即为"过期"。
 
-**指数**：题材成分股的等权和市值加权指数（以所选日期为100），与基准对比，及 1/5/20/60 日和年内涨幅。
+**指数**：题材成分股的等权和市值加权指数（以所选日期为100），与基准对比，及 1/5/20/60 日和年内涨幅；
+下方为题材热度：每日涨停数、最高标高度、炸板率（近一年），看题材何时启动、何时退潮。
+
+**涨停池**：全市场涨停股（东方财富涨停股池，刷新时获取，只提供近期交易日）：属于自选题材的按题材列出，
+不属于任何题材的按所属行业分组（新题材往往从这里出现）；`n` 把选中的股票加入当前题材。
+未取到时显示按日线计算的自选题材梯队，并注明。
 
 **问题**：YAML 文件中的错误和警告（文件:行:列）。有错误的条目被跳过，其余内容照常加载。
 
@@ -64,13 +72,13 @@ HELP_EN = """\
 
 | Key | Action |
 |---|---|
-| `1` `2` `3` `4` `5` | Board / Catalysts / Indicators / Index / Problems |
+| `1` `2` `3` `4` `5` `6` | Board / Catalysts / Indicators / Index / Problems / Limit-up pool |
 | `]` `[` | Next / previous theme |
 | `r` | Refresh quotes now (automatic at the set interval in trading hours) |
 | `s` `o` `g` | Board: next sort / reverse / group by segment (or click a header) |
 | `/` | Board or Catalysts: filter (`esc` clears) |
 | `enter` | Board: stock detail (chart, returns, catalysts, readings) |
-| `n` | New: a stock on Board, a catalyst on Catalysts, a reading on Indicators |
+| `n` | New: a stock on Board, a catalyst on Catalysts, a reading on Indicators; on Limit-up pool, add the highlighted stock to the theme |
 | `e` | Edit the highlighted stock or catalyst |
 | `d` `m` | Board: remove / move the highlighted stock (other theme or segment) |
 | `t` | Catalysts: set status and outcome |
@@ -88,7 +96,12 @@ turnover rate, market cap, 5- and 20-session returns, trading days to the next c
 limit-up/limit-down (by board limit), suspended, ST and stale. Red is up by default (settings can
 flip it). Each row shows its quote time; quotes older than 1.5 refresh intervals in trading hours,
 or from the shipped sample data, are marked. The header sums up the theme: average and median move,
-up/down counts, limit-ups and limit-downs, leader and laggard, turnover, move against the benchmark.
+up/down counts, limit-ups and limit-downs, top gainer (领涨) and laggard, turnover, move against the
+benchmark; and the ladder: the highest streak (最高标: most consecutive limit-up closes, one-word
+boards first on ties), the ladder (5B×1 2B×2 1st×4), the failed-seal rate (炸板 ÷ touched the
+limit) and the promotion rate (yesterday's limit-ups that sealed again). The Ladder column shows
+`5B 1W`, `1st`, `Failed`, `LD2` and sorts by streak; `?` marks a state read on forward-adjusted
+prices within a cent of the limit. A suspended day neither counts nor breaks a streak.
 
 **Catalysts**: grouped by month; upcoming events with a countdown in trading and calendar days
 ("T-27 · 39d"); past ones, most recent first; undated expected events in their own group. "~" marks
@@ -103,7 +116,13 @@ CSI 300 over [-1,+1], [0,+2], [0,+4], with n and t); month/quarter or undated ev
 the status (met / on track / off track / no data / stale / no target).
 
 **Index**: equal- and cap-weighted indices of the theme's stocks (rebased to 100) against a
-benchmark, with 1/5/20/60-session and year-to-date returns.
+benchmark, with 1/5/20/60-session and year-to-date returns; under it the theme's daily heat over
+the year (limit-up count, highest streak, failed-seal rate): when it ignited and when it cooled.
+
+**Limit-up pool**: the whole market's limit-ups (Eastmoney's pool, fetched on refresh; recent
+sessions only): those in your themes by theme, the rest grouped by industry (where new themes
+start); `n` adds the highlighted stock to the selected theme. Without a pool, the ladder of your
+themes' stocks from daily bars is shown, and said so.
 
 **Problems**: errors and warnings in the YAML files (file:line:col). Entries with errors are
 skipped; everything else loads.

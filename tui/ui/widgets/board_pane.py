@@ -31,6 +31,7 @@ from tui.ui.cell import Cell
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel
+from tui.views.ladder_text import ladder_cell, ladder_header
 
 if TYPE_CHECKING:  # pandas is imported only once data arrives: it is not needed for first paint
     import pandas as pd
@@ -46,6 +47,7 @@ COLUMNS: list[tuple[str, str, int]] = [
     ("segment", "col.segment", 4),
     ("price", "col.price", 7),
     ("change_pct", "col.change_pct", 7),
+    ("ladder", "col.ladder", 9),
     ("change", "col.change", 6),
     ("amount", "col.amount", 8),
     ("turnover_rate", "col.turnover", 6),
@@ -65,9 +67,9 @@ FITTED = {"name": (8, 16), "next": (5, 10)}
 NAME_WIDTH = FITTED["name"]
 
 #: Sort modes in the order `s` cycles through them.
-SORT_MODES = ["segment", "user", "change_pct", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "next", "price", "change", "code", "name"]
+SORT_MODES = ["segment", "user", "change_pct", "ladder", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "next", "price", "change", "code", "name"]
 #: Modes sorted largest first by default (a mover list reads top-down).
-DESCENDING_BY_DEFAULT = {"change_pct", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "price", "change"}
+DESCENDING_BY_DEFAULT = {"change_pct", "ladder", "amount", "turnover_rate", "market_cap", "ret_5d", "ret_20d", "price", "change"}
 
 
 @dataclass
@@ -84,7 +86,7 @@ class BoardPane(Vertical):
     """Theme header, filter box, the keyed board table and a detail panel."""
 
     DEFAULT_CSS = """
-    BoardPane #board-header { height: auto; max-height: 4; padding: 0 1; }
+    BoardPane #board-header { height: auto; max-height: 5; padding: 0 1; }
     BoardPane #board-filter { height: 1; border: none; padding: 0 1; display: none; }
     BoardPane #board-filter.visible { display: block; }
     BoardPane #board-sort { height: 1; padding: 0 1; color: $text-muted; }
@@ -215,6 +217,8 @@ class BoardPane(Vertical):
         as_of_text = "—" if rec is None or as_of is None or pd.isna(as_of) else pd.Timestamp(as_of).strftime("%y-%m-%d %H:%M")
         style = self.sign_style(pct)
         dim = " dim" if (stale or sample) else ""
+        ladder = ladder_cell(rec, self.t)
+        ladder_style = {"up": f"bold {self.sign_style(1.0)}", "down": f"bold {self.sign_style(-1.0)}", "broken": self._color("warning")}.get(ladder.kind, "")
         flag_style = ""
         if rec is not None and rec["limit_flag"] == "up":
             flag_style = f"bold {self.sign_style(1.0)}"
@@ -229,6 +233,7 @@ class BoardPane(Vertical):
             "price": Cell(fmt_price(price), (style + dim).strip(), "right"),
             "change_pct": Cell(fmt_pct(pct), (style + dim).strip(), "right"),
             "change": Cell(fmt_change(change), (style + dim).strip(), "right"),
+            "ladder": Cell(ladder.text, (ladder_style + dim).strip()),
             "amount": Cell(fmt_amount(val("amount")), justify="right"),
             "turnover_rate": Cell(fmt_pct(val("turnover_rate"), sign=False), justify="right"),
             "market_cap": Cell(fmt_amount(val("market_cap")), justify="right"),
@@ -247,6 +252,7 @@ class BoardPane(Vertical):
             "price": price,
             "change_pct": pct,
             "change": change,
+            "ladder": ladder.sort_value,
             "amount": val("amount"),
             "turnover_rate": val("turnover_rate"),
             "market_cap": val("market_cap"),
@@ -394,6 +400,11 @@ class BoardPane(Vertical):
             text.append(str(summary.limit_down), style=self.sign_style(-1.0) if summary.limit_down else "")
             if summary.suspended:
                 text.append(f" {t('flag.suspended')} {summary.suspended}")
+            ladder = ladder_header(summary, t)
+            for i, (label, value, kind) in enumerate(ladder.parts):
+                text.append(("\n" if i == 0 else "  ") + f"{label} ")
+                colour = {"up": f"bold {self.sign_style(1.0)}", "broken": self._color("warning")}.get(kind, "")
+                text.append(value, style=colour)
             text.append(f"\n{t('header.leader')} {summary.leader} ")
             text.append(fmt_pct(summary.leader_pct), style=self.sign_style(summary.leader_pct))
             text.append(f"  {t('header.laggard')} {summary.laggard} ")

@@ -42,6 +42,7 @@ from tui.domain.codes import parse_code
 from tui.domain.models import Theme
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
+from tui.ui.widgets.heat_chart import HeatChart
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -278,6 +279,7 @@ class ThemeIndexLoaded(Message):
     request: int
     view: ThemeIndexView | None
     error: str | None = None
+    heat: object = None  # tui.views.theme_heat.HeatView (the ladder heat under the chart)
 
 
 # --------------------------------------------------------------------------- formatting helpers
@@ -310,6 +312,7 @@ class ThemeIndexPane(Vertical):
     ThemeIndexPane #ti-chart { height: 1fr; }
     ThemeIndexPane #ti-returns { margin-top: 1; }
     ThemeIndexPane #ti-members { margin-top: 1; color: $text-muted; }
+    ThemeIndexPane #ti-heat { margin-top: 1; }
     ThemeIndexPane.-no-data #ti-returns { display: none; }
     """
 
@@ -321,6 +324,8 @@ class ThemeIndexPane(Vertical):
         self.data_dir: Path | None = None
         self.today: date | None = None
         self.view: ThemeIndexView | None = None
+        #: The theme's daily ladder heat (tui.views.theme_heat.HeatView), drawn under the chart.
+        self.heat = None
         #: The text shown instead of the chart (no theme, no bars, an error), else None.
         self.message: str | None = None
         self.error: str | None = None
@@ -340,6 +345,7 @@ class ThemeIndexPane(Vertical):
         yield Static(id="ti-title")
         yield Static(id="ti-data")
         yield Vertical(id="ti-chart-host")
+        yield HeatChart(self.t, up_color=self.up_color, id="ti-heat")
         yield Static(id="ti-returns")
         yield Static(id="ti-members")
 
@@ -421,13 +427,16 @@ class ThemeIndexPane(Vertical):
 
             ensure_imports()
             view = load_theme_index_view(data_dir, codes, benchmark)
+            from tui.views.theme_heat import load_heat_view
+
+            heat = load_heat_view(data_dir, codes)
         except Exception as exc:  # shown in the pane: a broken store must not crash the app
             text = f"{type(exc).__name__}: {exc}".replace(str(Path(data_dir).expanduser()), display_path(data_dir))
             if not get_current_worker().is_cancelled:
                 self.post_message(ThemeIndexLoaded(request, None, text))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(ThemeIndexLoaded(request, view))
+            self.post_message(ThemeIndexLoaded(request, view, heat=heat))
 
     @on(ThemeIndexLoaded)
     def _loaded(self, message: ThemeIndexLoaded) -> None:
@@ -441,6 +450,7 @@ class ThemeIndexPane(Vertical):
             return
         self.error = None
         self.view = message.view
+        self.heat = message.heat
         self._draw()
 
     @on(Worker.StateChanged)
@@ -462,6 +472,7 @@ class ThemeIndexPane(Vertical):
         self.query_one("#ti-data").remove_class("-sample")
         self.query_one("#ti-returns", Static).update("")
         self.query_one("#ti-members", Static).update(self._members_text())
+        self.query_one(HeatChart).show_heat(None)
 
     def _draw(self) -> None:
         view = self.view
@@ -485,6 +496,7 @@ class ThemeIndexPane(Vertical):
             series.append(ChartSeries(self._bench_name(code), values, colors.get(code, "secondary")))
         dates = view.dates
         self._on_chart(lambda chart: chart.show(dates, series))
+        self.query_one(HeatChart).show_heat(self.heat)
         self.query_one("#ti-returns", Static).update(self._returns_text())
         self.query_one("#ti-members", Static).update(self._members_text())
 

@@ -167,6 +167,40 @@ def open_add_stock(app: Any, *, on_saved: OnSaved | None = None) -> EditForm | N
     return _push(app, form, on_saved)
 
 
+def open_add_stock_from_pool(app: Any, *, on_saved: OnSaved | None = None) -> EditForm | None:
+    """Add the stock highlighted in the 涨停池 tab to the selected theme: the add-stock form,
+    prefilled with its code, name and a note of the pool day (saved by the comment-keeping
+    editor like any other addition)."""
+    theme = app.selected_theme
+    if theme is None:
+        _nothing(app, "form.no_theme")
+        return None
+    from tui.ui.widgets.limit_pool_pane import LimitPoolPane
+
+    row, session = app.query_one(LimitPoolPane).highlighted_row()
+    if row is None:
+        _nothing(app, "form.no_stock")
+        return None
+    if any(s.code == row.code for s in theme.stocks):
+        app.notify(f"{app.labels('pool.already')}：{row.name} {row.code}", severity="warning", timeout=3, markup=False)
+        return None
+    path = _theme_path(app, theme)
+    if path is None:
+        return None
+    from tui.config.names import name_lookup
+
+    ctx = app.ctx
+    t = app.labels
+    height = t("ladder.first") if row.streak == 1 else f"{row.streak}{t('ladder.board')}"
+    note = f"{t('tab.pool')} {session}: {height}" + (f" · {t('pool.industry')} {row.industry}" if row.industry else "")
+    form = AddStockForm(
+        app.labels, theme, path,
+        name_lookup_factory=partial(name_lookup, ctx.watchlists, ctx.catalysts, ctx.data_dir),
+        code=row.code, name=row.name, notes=note,
+    )
+    return _push(app, form, on_saved)
+
+
 def _stock_target(app: Any, stock: Stock | None) -> tuple[Theme, Path, Stock] | None:
     theme = app.selected_theme
     stock = stock or highlighted_stock(app)

@@ -97,8 +97,13 @@ class AddStockForm(_StockFields):
         *,
         name_lookup_factory: Callable[[], NameLookup] | None = None,
         segment: str | None = None,
+        code: str | None = None,
+        name: str | None = None,
+        notes: str | None = None,
     ) -> None:
         super().__init__(labels, theme, path, subtitle=f"{labels('form.theme')}{colon(labels)}{theme.name}{paren(labels, theme.id)}")
+        #: Prefilled values (the 涨停池 tab adds a pool stock with its code, name and a note).
+        self.prefill = {"code": code or "", "name": name or "", "notes": notes or ""}
         self.name_lookup_factory = name_lookup_factory
         self.default_segment = segment if segment in theme.segment_names() or not theme.segment_names() else None
         self.lookup: NameLookup | None = None
@@ -106,9 +111,13 @@ class AddStockForm(_StockFields):
 
     def compose_fields(self) -> ComposeResult:
         t = self.t
-        yield self.row("form.code", Input(placeholder=t("form.code_hint"), id="code", max_length=6, restrict=r"[0-9A-Za-z]*", compact=True))
-        yield self.row("form.name", Input(placeholder=t("form.name_hint"), id="name", compact=True))
+        yield self.row("form.code", Input(self.prefill["code"], placeholder=t("form.code_hint"), id="code", max_length=6, restrict=r"[0-9A-Za-z]*", compact=True))
+        yield self.row("form.name", Input(self.prefill["name"], placeholder=t("form.name_hint"), id="name", compact=True))
         yield from self.common_fields(None, self.default_segment)
+
+    def on_mount(self) -> None:
+        if self.prefill["notes"]:
+            self.query_one("#notes", Input).value = self.prefill["notes"]
 
     def open_editors(self) -> Any:
         lookup = self.name_lookup_factory() if self.name_lookup_factory else None
