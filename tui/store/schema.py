@@ -315,6 +315,10 @@ def _v6_boards(db: Database) -> None:
             amount REAL,                  -- yuan
             PRIMARY KEY (board, date)
         ) WITHOUT ROWID
+        """
+    )
+
+
 def _v7_limit_pools(db: Database) -> None:
     """Eastmoney's whole-market limit pools (issue 15): one row per (session, pool, code);
     a refresh replaces a session's pool whole (tui.store.limit_pools)."""
