@@ -33,6 +33,16 @@ async def wait_for_startup(pilot, timeout: float = 30.0) -> None:
     await pilot.pause()
 
 
+async def wait_until(pilot, condition, what: str, timeout: float = 10.0) -> None:
+    """Pause until `condition()` holds; raise (naming `what`) when it never does. For state
+    that a worker's result or a later message sets."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not seen within {timeout} s")
+        await pilot.pause(0.02)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never touch the user's real settings or data directory from a test."""

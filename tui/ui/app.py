@@ -45,6 +45,8 @@ from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
+#: What gets the focus when a tab is shown (by key, click or the command palette).
+TAB_FOCUS = {"tab-board": "#board-table", "tab-catalysts": "#catalysts-table", "tab-indicators": "#indicators-table", "tab-index": "#theme-index", "tab-problems": "#problems-table", "tab-pool": "#pool-table"}
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
@@ -217,6 +219,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.query_one(CatalystsPane).set_data_dir(self.ctx.data_dir)
         self.load_files()
         self.query_one("#board-table").focus()
+        self.watch(self.query_one(TabbedContent), "active", self._tab_shown, init=False)
         if self._load_data:
             # After the first frame: the store imports (pandas, sqlite-utils) would otherwise
             # compete with it for the GIL. The calendar (exchange-calendars) follows the
@@ -609,6 +612,24 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+
+    def _tab_shown(self, tab: str) -> None:
+        """Focus the shown tab's main widget (a watcher of the tabs' `active`: by key, click or
+        palette). At once: the hidden tab's focused table would otherwise, on its Hide event,
+        hand the focus to a sibling, its filter box, whose focus switches back to the hidden
+        tab. And again after pending callbacks: a click focuses the tab bar afterwards."""
+        self._focus_tab(tab)
+        self.call_later(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab:
+            return
+        pane = tabs.get_pane(tab)
+        focused = pane.screen.focused
+        if focused is not None and pane in focused.ancestors:  # e.g. a filter opened from the palette
+            return
+        pane.screen.set_focus(pane.query_one(TAB_FOCUS[tab]))
 
     def action_toggle_scope(self) -> None:
         self.query_one(CatalystsPane).toggle_scope()
