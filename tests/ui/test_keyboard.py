@@ -100,3 +100,21 @@ async def test_the_palette_filter_on_another_tab_keeps_the_filter_focused(shippe
         app.query_one(BoardPane).action_focus_filter()
         await pilot.pause()
         assert (active_tab(app), focused_id(app)) == ("tab-board", "board-filter")
+
+
+async def test_forms_open_with_the_first_field_focused(shipped_ctx):
+    app = make_app(shipped_ctx, today=TODAY, poll=False, load_data=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_startup(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "AddStockForm", "the add-stock form")
+        await pilot.pause()
+        assert focused_id(app) == "code"
+        await pilot.press(*"300418")
+        assert app.screen.query_one("#code", Input).value == "300418"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: type(app.screen).__name__ != "AddStockForm", "the form closed")
+        await pilot.press("2", "n")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "CatalystForm", "the add-catalyst form")
+        await pilot.pause()
+        assert focused_id(app) == "id"

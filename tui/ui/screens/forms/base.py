@@ -139,8 +139,11 @@ class EditForm(ModalScreen[EditResult | None]):
     #: Below 34 rows the fields are packed without blank lines between them.
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (34, "-tall")]
 
-    #: The first field gets the focus (the save button when there is none).
-    AUTO_FOCUS = "#form-fields Input, #form-fields Select, #form-fields TextArea, #form-save"
+    #: Textual's auto focus takes the first match in DOM order, where the buttons come first
+    #: (docked before the fields): on_mount focuses FIRST_FIELD instead.
+    AUTO_FOCUS = ""
+    #: The first focusable match (in field order) gets the focus; the save button when none.
+    FIRST_FIELD = "#form-fields Input, #form-fields Select, #form-fields TextArea"
 
     #: Label key of the title.
     title_key: ClassVar[str] = "form.title"
@@ -209,6 +212,8 @@ class EditForm(ModalScreen[EditResult | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-box").border_subtitle = "ctrl+s " + self.t(self.save_key) + " · esc " + self.t("form.cancel")
+        first = next((w for w in self.query(self.FIRST_FIELD) if w.focusable), None)
+        self.set_focus(first or self.query_one("#form-save", Button))
         self._load()
 
     # ------------------------------------------------------------------ state
