@@ -118,3 +118,30 @@ async def test_forms_open_with_the_first_field_focused(shipped_ctx):
         await wait_until(pilot, lambda: type(app.screen).__name__ == "CatalystForm", "the add-catalyst form")
         await pilot.pause()
         assert focused_id(app) == "id"
+
+
+async def test_esc_on_the_table_clears_the_filter_and_digits_switch_tabs(shipped_ctx):
+    app = make_app(shipped_ctx, today=TODAY, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for_startup(pilot)
+        table = app.query_one("#board-table", DataTable)
+        box = app.query_one("#board-filter", Input)
+        everything = table.row_count
+        await pilot.press("slash", *"300", "enter")
+        await pilot.pause()
+        assert focused_id(app) == "board-table" and box.value == "300"
+        assert 0 < table.row_count < everything
+        await pilot.press("escape")
+        await pilot.pause()
+        assert box.value == "" and table.row_count == everything and focused_id(app) == "board-table"
+        # With a filter still set, digits on the table switch tabs: they never type into it.
+        await pilot.press("slash", *"300", "enter", "2")
+        await pilot.pause()
+        assert (active_tab(app), focused_id(app)) == ("tab-catalysts", "catalysts-table")
+        await pilot.press("3")
+        await pilot.pause()
+        assert active_tab(app) == "tab-indicators" and box.value == "300"
+        # In a text box digits are text (`/` selects the old filter: typing replaces it).
+        await pilot.press("1", "slash", "4", "2")
+        await pilot.pause()
+        assert (active_tab(app), focused_id(app), box.value) == ("tab-board", "board-filter", "42")

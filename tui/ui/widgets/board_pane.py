@@ -546,7 +546,8 @@ class BoardPane(Vertical):
         self.query_one("#board-table", DataTable).focus()
 
     def on_key(self, event) -> None:
-        if event.key == "escape" and self.query_one("#board-filter", Input).has_focus:
+        # On the filter box or on the table: esc clears a filter (the README says so).
+        if event.key == "escape" and (self.filter_text or self.query_one("#board-filter", Input).has_focus):
             event.stop()
             self.clear_filter()
 
