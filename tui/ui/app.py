@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -191,6 +192,9 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             ("question_mark", "help", t("bind.help"), True),
         ]:
             self._bindings.bind(key, action, desc, show=show)
+        # Textual's footer entry for the palette ("palette"), in the UI's language.
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [replace(b, description=t("bind.palette"), tooltip=t("palette.placeholder")) if b.action == "command_palette" else b for b in bindings]
 
     # ------------------------------------------------------------------ layout
 
@@ -696,32 +700,52 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.query_one(TabbedContent).active = tab
         self._open_form(opener)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.labels("palette.placeholder")))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own entries (theme, keys, maximize, screenshot) in the UI's language, then
+        the app's; each description says what the entry does, never its title again."""
         t = self.labels
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("bind.quit"), t("palette.quit_help"), self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("palette.keys"), t("palette.keys_hide"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("palette.keys"), t("palette.keys_help"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(t("palette.minimize"), t("palette.minimize_help"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("palette.maximize"), t("palette.maximize_help"), screen.action_maximize)
+        yield SystemCommand(t("palette.screenshot"), t("palette.screenshot_help"), lambda: self.set_timer(0.1, self.deliver_screenshot))
         board = self.query_one(BoardPane)
-        yield SystemCommand(t("bind.refresh"), t("bind.refresh"), self.action_refresh)
-        yield SystemCommand(t("bind.next_theme"), t("bind.next_theme"), self.action_next_theme)
-        yield SystemCommand(t("bind.prev_theme"), t("bind.prev_theme"), self.action_prev_theme)
-        for tab in TABS:
+        yield SystemCommand(t("bind.refresh"), t("palette.refresh_help"), self.action_refresh)
+        yield SystemCommand(t("bind.next_theme"), t("palette.theme_step_help") + " · ]", self.action_next_theme)
+        yield SystemCommand(t("bind.prev_theme"), t("palette.theme_step_help") + " · [", self.action_prev_theme)
+        for i, tab in enumerate(TABS, start=1):
             key = "tab." + tab.removeprefix("tab-")
-            yield SystemCommand(t(key), t("bind.tab") + " → " + t(key), partial(self.action_show_tab, tab))
-        yield SystemCommand(t("sort.label") + " → " + t("sort.segment"), t("sort.segment"), board.action_group_by_segment)
-        yield SystemCommand(t("sort.label") + " → " + t("sort.user"), t("sort.user"), partial(board.set_sort, "user"))
-        yield SystemCommand(t("sort.label") + " → " + t("col.change_pct"), t("col.change_pct"), partial(board.set_sort, "change_pct"))
-        yield SystemCommand(t("sort.label") + " → " + t("col.amount"), t("col.amount"), partial(board.set_sort, "amount"))
-        yield SystemCommand(t("sort.reverse"), t("sort.reverse"), board.action_reverse_sort)
+            yield SystemCommand(t(key), f"{t('bind.tab')} · {i}", partial(self.action_show_tab, tab))
+        sort_help = t("palette.sort_help")
+        yield SystemCommand(t("sort.label") + " → " + t("sort.segment"), sort_help + " · g", board.action_group_by_segment)
+        yield SystemCommand(t("sort.label") + " → " + t("sort.user"), sort_help, partial(board.set_sort, "user"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.change_pct"), sort_help, partial(board.set_sort, "change_pct"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.amount"), sort_help, partial(board.set_sort, "amount"))
+        yield SystemCommand(t("sort.label") + " → " + t("sort.reverse"), t("palette.reverse_help") + " · o", board.action_reverse_sort)
         yield SystemCommand(t("filter.label"), t("filter.placeholder"), board.action_focus_filter)
-        yield SystemCommand(t("bind.scope"), t("bind.scope"), self.action_toggle_scope)
+        yield SystemCommand(t("bind.scope"), t("palette.scope_help") + " · a", self.action_toggle_scope)
+        keys = {"new": "n", "edit": "e", "delete": "d", "move": "m", "status": "t"}
         for (tab, what), opener in EDIT_ACTIONS.items():
             tab_name = t("tab." + tab.removeprefix("tab-"))
             label = f"{tab_name} → {t(EDIT_LABELS[tab, what])}"
-            yield SystemCommand(label, label, partial(self._open_from_palette, tab, opener))
+            yield SystemCommand(label, f"{t('palette.form_help')} · {keys[what]}", partial(self._open_from_palette, tab, opener))
         yield SystemCommand(t("bind.boards"), t("boards.title"), self.action_boards)
         yield SystemCommand(t("bind.board_diff"), t("diff.describe"), self.action_board_diff)
-        yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
-        yield SystemCommand(t("bind.alerts"), t("bind.alerts"), self.action_show_alerts)
-        yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)
+        yield SystemCommand(t("bind.reload"), t("palette.reload_help") + " · R", self.action_reload)
+        yield SystemCommand(t("bind.alerts"), t("palette.alerts_help") + " · l", self.action_show_alerts)
+        yield SystemCommand(t("bind.help"), t("palette.help_help") + " · ?", self.action_help)
 
 
 def make_app(
