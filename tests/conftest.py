@@ -1,8 +1,15 @@
-"""Shared fixtures: the project's shipped files, a frozen 'today', and a Context factory."""
+"""Shared fixtures: copies of the project's shipped files, a frozen 'today', a Context factory.
+
+Tests never read the working tree's `watchlists/` or `catalysts.yaml`: a user edits those (and
+the editors leave `.bak` files beside them). They read `tests/fixtures/shipped/`, copies of the
+files as shipped; `tests/unit/test_shipped_fixtures.py` checks that the copies equal the
+committed originals.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -12,8 +19,9 @@ import pytest
 from tui.context import Context
 
 ROOT = Path(__file__).resolve().parent.parent
-WATCHLISTS = ROOT / "watchlists"
-CATALYSTS = ROOT / "catalysts.yaml"
+SHIPPED = ROOT / "tests" / "fixtures" / "shipped"
+WATCHLISTS = SHIPPED / "watchlists"
+CATALYSTS = SHIPPED / "catalysts.yaml"
 BROKEN = ROOT / "tests" / "fixtures" / "broken"
 TODAY = date(2026, 11, 22)
 
@@ -50,6 +58,24 @@ def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("THEME_TRACKER_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("THEME_TRACKER_CONFIG", str(home / "settings.toml"))
     monkeypatch.delenv("THEME_TRACKER_TODAY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _shipped_files_in_cwd(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run each test in a directory holding its own copies of the shipped `watchlists/` and
+    `catalysts.yaml`, so that the CLI's default paths never reach the user's files."""
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(WATCHLISTS, project / "watchlists")
+    shutil.copy(CATALYSTS, project / "catalysts.yaml")
+    monkeypatch.chdir(project)
+    return project
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment for running `python -m tui` in a test's working directory (which holds
+    the test's own copies of the shipped files, see `_shipped_files_in_cwd`), not the repository."""
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": str(ROOT) + (os.pathsep + path if path else ""), **extra}
 
 
 @pytest.fixture
