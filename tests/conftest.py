@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import time
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,62 @@ async def wait_until(pilot, condition, what: str, timeout: float = 10.0) -> None
         if time.monotonic() > deadline:
             raise AssertionError(f"{what}: not seen within {timeout} s")
         await pilot.pause(0.02)
+
+
+class NetworkUsed(RuntimeError):
+    """A test tried to reach the network (tests never do: see tests/fixtures/akshare_frames.py)."""
+
+
+class NetworkGuard:
+    """Makes every internet connection (and name lookup) in the test process fail with a clear
+    message, and remembers the attempts: code under test that catches the error (a source
+    treating it as "offline") still fails the test at teardown."""
+
+    LOCAL = {None, "localhost", "127.0.0.1", "::1"}
+
+    def __init__(self) -> None:
+        self.attempts: list[str] = []
+
+    def refuse(self, target: object) -> NetworkUsed:
+        self.attempts.append(repr(target))
+        return NetworkUsed(f"a test tried to reach the network ({target!r}): tests use recorded frames (tests/fixtures/akshare_frames.py) or a fake source")
+
+    def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real_connect, real_connect_ex, real_getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+        internet = (socket.AF_INET, socket.AF_INET6)
+
+        def connect(sock: socket.socket, address: object) -> None:
+            if sock.family in internet and not _is_local(address):
+                raise self.refuse(address)
+            return real_connect(sock, address)
+
+        def connect_ex(sock: socket.socket, address: object) -> int:
+            if sock.family in internet and not _is_local(address):
+                raise self.refuse(address)
+            return real_connect_ex(sock, address)
+
+        def getaddrinfo(host: object, *args: object, **kw: object) -> object:
+            if host not in self.LOCAL:
+                raise self.refuse(host)
+            return real_getaddrinfo(host, *args, **kw)
+
+        monkeypatch.setattr(socket.socket, "connect", connect)
+        monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def _is_local(address: object) -> bool:
+    host = address[0] if isinstance(address, tuple) and address else address
+    return host in NetworkGuard.LOCAL or (isinstance(host, str) and host.startswith("127."))
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch):
+    guard = NetworkGuard()
+    guard.install(monkeypatch)
+    yield guard
+    if guard.attempts:
+        pytest.fail("the test tried to reach the network: " + ", ".join(guard.attempts), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
