@@ -192,8 +192,8 @@ async def test_refresh_failure_keeps_the_old_figures(shipped_ctx):
         assert cell(app, "300133", "price") == "7.65"  # the sample figure is still there
         assert "样本" in cell(app, "300133", "flags")
         status = str(app.query_one(StatusLine).render())
-        assert "离线" in status and "network unreachable" in status
-        assert any("network unreachable" in str(n.message) for n in app._notifications)
+        assert "离线" in status and "网络不可达" in status
+        assert any("网络不可达" in str(n.message) for n in app._notifications)
 
 
 async def test_slow_refresh_keeps_the_ui_responsive_and_never_overlaps(shipped_ctx):

@@ -228,8 +228,8 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
 @pytest.mark.parametrize(
     ("code", "name", "reason"),
     [
-        ("30013X", "某公司", "must be six digits"),
-        ("300133", "华策影视", "already in theme"),
+        ("30013X", "某公司", "应为6位数字"),
+        ("300133", "华策影视", "已在题材"),
         ("300999", "", "请填写名称"),
         ("", "某公司", "请填写代码"),
     ],
@@ -507,7 +507,7 @@ async def test_add_catalyst_appends_it_to_the_calendar(files):
 
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
-    [("#date", "2025-02-30", "impossible date"), ("#id", "Bad Id", "must be lowercase"), ("#stocks", "30013X", "six digits")],
+    [("#date", "2025-02-30", "2025-02-30 这一天不存在"), ("#id", "Bad Id", "只能用小写字母"), ("#stocks", "30013X", "应为6位数字")],
     ids=["date", "id", "stock"],
 )
 async def test_add_catalyst_refuses_an_invalid_value(files, field, value, reason):
@@ -609,7 +609,7 @@ async def test_add_reading_in_date_order(files):
 
 @pytest.mark.parametrize(
     ("date_text", "value", "reason"),
-    [("2026-11-22", "lots", "cannot read 'lots'"), ("2025-02-30", "12", "impossible date"), ("2026-11-22", "", "请填写数值")],
+    [("2026-11-22", "lots", "无法把 lots 读作数值"), ("2025-02-30", "12", "2025-02-30 这一天不存在"), ("2026-11-22", "", "请填写数值")],
     ids=["value", "date", "empty"],
 )
 async def test_add_reading_refuses_an_invalid_value(files, date_text, value, reason):
@@ -789,7 +789,7 @@ def test_add_stock_form_snapshot(snap_compare, files, tmp_path, monkeypatch, siz
         form.query_one("#code", Input).value = "30013X"
         form.query_one("#name", Input).value = "某公司"
         await save(pilot)
-        assert "six digits" in error_text(form)
+        assert "应为6位数字" in error_text(form)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 

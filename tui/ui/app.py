@@ -8,6 +8,7 @@ waits for a fetch: the awaiting workers are cancelled and the threads abandoned.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -34,6 +35,7 @@ from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.gc_tuning import restore_garbage_collector, tune_garbage_collector
 from tui.ui.i18n import Labels
+from tui.ui.translate import refresh_failure_lines
 from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
@@ -46,6 +48,7 @@ from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
+REFRESH_LOG = logging.getLogger("theme_tracker.refresh")
 #: What gets the focus when a tab is shown (by key, click or the command palette).
 TAB_FOCUS = {"tab-board": "#board-table", "tab-catalysts": "#catalysts-table", "tab-indicators": "#indicators-table", "tab-index": "#theme-index", "tab-problems": "#problems-table", "tab-pool": "#pool-table"}
 BENCHMARKS = ("sh000300", "sz399006")
@@ -525,15 +528,19 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.last_summary = message.summary
         self.inputs = message.inputs
         summary = message.summary
-        failed = [line for line in format_summary(summary) if line.startswith("failed: ")]
+        # The details (codes, akshare function names) go to the log; the notice says in the
+        # UI's language what failed and why.
+        for line in format_summary(summary, verbose=True):
+            REFRESH_LOG.info("%s", line)
+        failed = refresh_failure_lines(summary, self.labels)
         offline = getattr(summary, "aborted_offline", False) or (summary.fetched == 0 and summary.unchanged == 0 and summary.failed > 0)
         self.query_one(StatusLine).set(
             connection="offline" if offline else "online",
             progress=None,
-            last_error=failed[0].removeprefix("failed: ") if failed else None,
+            last_error=failed[0] if failed else None,
         )
         if failed:
-            self.notify("\n".join(line.removeprefix("failed: ") for line in failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8, markup=False)
+            self.notify("\n".join(failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8, markup=False)
         elif message.manual:
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()

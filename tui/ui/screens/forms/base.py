@@ -35,6 +35,7 @@ from textual.worker import Worker, WorkerState
 from tui.config.editing import ConflictError, EditError, EditResult, MissingNameError
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
+from tui.ui.translate import message_text
 
 LOAD_GROUP = "edit-form-load"
 SAVE_GROUP = "edit-form-save"
@@ -232,7 +233,7 @@ class EditForm(ModalScreen[EditResult | None]):
         text = str(error)
         for path in sorted(self.paths, key=lambda p: -len(str(p))):
             text = text.replace(str(path), display_path(path))
-        return text
+        return message_text(text, self.t)
 
     def _set_conflict(self, conflict: bool) -> None:
         self.conflict = conflict
