@@ -439,6 +439,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.kind.other": "其他错误",
         "refresh.failed_line": "{reason}：{what}",
         "refresh.stopped_offline": "网络不可达，已提前停止；原有数据已保留",
+        "refresh.stopped": "刷新已提前结束（时间用完或被中断）：{n} 项未尝试；已获取的已保存，原有数据已保留",
+        "refresh.stalled": "数据源无响应：{n} 项未尝试；原有数据已保留",
     },
     "en": {
         "title": "Theme Tracker",
@@ -876,6 +878,8 @@ LABELS: dict[str, dict[str, str]] = {
         "refresh.kind.other": "other error",
         "refresh.failed_line": "{reason}: {what}",
         "refresh.stopped_offline": "network unreachable: stopped early; stored data was kept",
+        "refresh.stopped": "the refresh stopped early (time budget used up, or interrupted): {n} fetch(es) not attempted; what was fetched is stored, stored data was kept",
+        "refresh.stalled": "source stalled: {n} fetch(es) not attempted; stored data was kept",
     },
 }
 

@@ -116,8 +116,13 @@ def refresh_failure_lines(summary: Any, labels: Labels) -> list[str]:
         if reason == "refresh.kind." + kind.name.lower():  # a failure class this UI does not know yet
             reason = kind.value
         lines.append(labels("refresh.failed_line").format(reason=reason, what=what))
-    if getattr(summary, "aborted_offline", False):
+    skipped = getattr(summary, "not_attempted", 0)
+    if getattr(summary, "stopped", ""):  # the time budget ran out, or a signal
+        lines.append(labels("refresh.stopped").format(n=skipped))
+    elif getattr(summary, "aborted_offline", False):
         lines.append(labels("refresh.stopped_offline"))
+    elif skipped and any(kind.name == "TIMEOUT" for kind in summary.failures_by_kind()):  # no import: pandas
+        lines.append(labels("refresh.stalled").format(n=skipped))
     return lines
 
 
