@@ -29,7 +29,8 @@ WORD = re.compile(r"[A-Za-z][A-Za-z_'-]*[A-Za-z]")
 #: Written the same in both languages: file formats, key names, tickers' marks, units.
 NEUTRAL = {"YAML", "SVG", "esc", "ctrl", "enter", "ST", "XSHG", "ID", "qfq", "yaml", "bak",
            "sog", "dm",  # key names side by side in the help's table (`s` `o` `g`)
-           "hangzhou-meeting"}  # the example of a catalyst id, in the id field's hint
+           "hangzhou-meeting",  # the example of a catalyst id, in the id field's hint
+           "market", "HK", "code"}  # YAML the user writes for a Hong Kong listing (market: HK)
 
 
 def screen_lines(app) -> list[str]:

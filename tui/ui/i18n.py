@@ -381,7 +381,9 @@ LABELS: dict[str, dict[str, str]] = {
         "palette.alerts_help": "最近触发的提醒及其推送状态",
         # headless messages re-worded for the UI (tui/ui/translate.py)
         "msg.unknown_prefix": "代码 {code} 的前缀无效：A股代码以 600/601/603/605/688/689（沪）、000/001/002/003/300/301（深）或 4/8/920（北）开头",
-        "msg.code_digits": "代码 {code} 应为6位数字（A股）或5位数字（港股）",
+        "msg.code_digits": "代码 {code} 应为6位数字（A股）；港股为5位数字，并在代码旁写 market: HK",
+        "msg.code_five_digits": "代码 {code} 只有5位：A股代码为6位；港股请在代码旁写 market: HK（如 code: \"00700\", market: HK）",
+        "msg.full_width": "代码 {code} 用了全角数字，请改用半角数字：\"{ascii}\"",
         "msg.stock_in_no_watchlist": "股票 {code} 不在任何题材中",
         "msg.theme_in_no_watchlist": "没有题材文件定义题材 {theme}",
         "msg.catalyst_stock_unknown": "催化剂 {id} 提到的股票 {code} 不在任何题材中",
@@ -820,7 +822,9 @@ LABELS: dict[str, dict[str, str]] = {
         "palette.alerts_help": "Recently fired alerts and whether they were delivered",
         # headless messages re-worded for the UI (tui/ui/translate.py)
         "msg.unknown_prefix": "code {code} has an unknown prefix; A-share codes start with 600/601/603/605/688/689 (SH), 000/001/002/003/300/301 (SZ), or 4/8/920 (BJ)",
-        "msg.code_digits": "code {code} must be six digits (A-share) or five digits (Hong Kong)",
+        "msg.code_digits": "code {code} must be six digits (A-share), or five digits with market: HK (Hong Kong)",
+        "msg.code_five_digits": "code {code} has five digits: A-share codes have six digits; for a Hong Kong listing write market: HK beside the code (code: \"00700\", market: HK)",
+        "msg.full_width": "code {code} is written with full-width digits; type it with ASCII digits: \"{ascii}\"",
         "msg.stock_in_no_watchlist": "stock {code} is in no watchlist",
         "msg.theme_in_no_watchlist": "theme {theme} is defined by no watchlist",
         "msg.catalyst_stock_unknown": "catalyst {id} names stock {code}, which is in no watchlist",

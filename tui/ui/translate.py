@@ -25,7 +25,9 @@ def _shape(pattern: str) -> re.Pattern[str]:
 #: (shape of the English message, i18n key of its rendering); the key's text uses the names.
 SHAPES: list[tuple[re.Pattern[str], str]] = [
     (_shape(r"code {code} has an unknown prefix; A-share codes start with .*"), "msg.unknown_prefix"),
-    (_shape(r"code {code} must be six digits \(A-share\) or five digits \(Hong Kong\)"), "msg.code_digits"),
+    (_shape(r"code {code} must be six digits \(A-share\),? or five digits (with market: HK )?\(Hong Kong\)"), "msg.code_digits"),
+    (_shape(r"code {code} has five digits: A-share codes have six digits; .*"), "msg.code_five_digits"),
+    (re.compile(r"^code '(?P<code>[^']+)' is written with full-width digits; type it with ASCII digits: \"(?P<ascii>\d+)\"$"), "msg.full_width"),
     (_shape(r"stock {code} is in no watchlist"), "msg.stock_in_no_watchlist"),
     (_shape(r"theme {theme} is defined by no watchlist"), "msg.theme_in_no_watchlist"),
     (_shape(r"catalyst {id} names stock {code}, which is in no watchlist"), "msg.catalyst_stock_unknown"),
