@@ -27,7 +27,7 @@ SIZE = (160, 50)
 CJK_RUN = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
 WORD = re.compile(r"[A-Za-z][A-Za-z_'-]*[A-Za-z]")
 #: Written the same in both languages: file formats, key names, tickers' marks, units.
-NEUTRAL = {"YAML", "SVG", "esc", "ctrl", "enter", "ST", "XSHG", "ID", "qfq", "yaml", "bak",
+NEUTRAL = {"YAML", "SVG", "esc", "ctrl", "enter", "ST", "XSHG", "ID", "qfq", "yaml", "bak", "backup",
            "sog", "dm",  # key names side by side in the help's table (`s` `o` `g`)
            "hangzhou-meeting",  # the example of a catalyst id, in the id field's hint
            "market", "HK", "code"}  # YAML the user writes for a Hong Kong listing (market: HK)
@@ -85,7 +85,7 @@ async def _close(pilot, screen_name: str) -> None:
 async def test_every_screen_shows_only_its_own_language(project, language):
     files = [*project.watchlists.glob("*.yaml"), project.catalysts]
     # The data: the YAML files, their paths, what the test types, the sample bars' file name.
-    typed = ["测试", "测试事件", "sample:a_share_daily_qfq.csv"]
+    typed = ["测试", "测试事件", "a-test-event", "sample:a_share_daily_qfq.csv"]
     corpus = "\n".join([*(p.read_text(encoding="utf-8") for p in files), *(str(p) for p in files), *typed])
     source = FakeSource(fail=FailureKind.NETWORK)
     app = make_app(project, language=language, today=TODAY, poll=False, source_factory=lambda: source)

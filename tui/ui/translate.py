@@ -31,6 +31,7 @@ SHAPES: list[tuple[re.Pattern[str], str]] = [
     (_shape(r"stock {code} is in no watchlist"), "msg.stock_in_no_watchlist"),
     (_shape(r"theme {theme} is defined by no watchlist"), "msg.theme_in_no_watchlist"),
     (_shape(r"catalyst {id} names stock {code}, which is in no watchlist"), "msg.catalyst_stock_unknown"),
+    (_shape(r"catalyst {id} names stock {code}, which has five digits: .*"), "msg.catalyst_stock_five_digits"),
     (_shape(r"{stock} is already in theme {theme}"), "msg.already_in_theme"),
     (_shape(r"the name of {stock} must not be blank"), "msg.name_blank"),
     (_shape(r"catalyst {id} already exists in {path}"), "msg.catalyst_exists"),
@@ -52,7 +53,7 @@ SHAPES: list[tuple[re.Pattern[str], str]] = [
 #: "field: message" prefixes of the editor's errors, by i18n key of the field's name.
 FIELDS = {"id": "form.id", "code": "form.code", "name": "form.name", "date": "form.date", "value": "form.value", "title": "form.title_field", "stocks": "form.stocks", "themes": "form.themes"}
 #: "stock 300418: …", "reading of id: …": what the editor was checking, before its reasons.
-_SUBJECT = re.compile(r"^(?P<kind>stock|catalyst|reading of) (?P<name>[^:]+): (?P<rest>.+)$", re.S)
+_SUBJECT = re.compile(r"^(?P<kind>stock|catalyst|reading of) (?P<name>(?:(?! names )[^:])+): (?P<rest>.+)$", re.S)
 _REFUSED = re.compile(r"^(?P<path>.+?): refused, the edit would make the file invalid: (?P<rest>.*)$", re.S)
 
 
