@@ -198,17 +198,17 @@ def _run_app_in_a_pty(tmp_path, watchlists, keys: bytes) -> tuple[int | None, by
     status = None
     seen = b""
     try:
-        seen += _read_until(fd, "休市".encode(), 60)
+        seen += _read_until(fd, ["休市".encode()], 60, "the market state")
         for key in keys:
             os.write(fd, bytes([key]))
-            seen += _read_until(fd, b"\x00", 0.5)  # let the key's redraw happen
+            seen += _read(fd, 0.5)  # let the key's redraw happen
         os.write(fd, b"q")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 break
-            seen += _read_until(fd, b"\x00", 0.05)
+            seen += _read(fd, 0.05)
         else:
             status = None
     finally:
