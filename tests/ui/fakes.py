@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -68,7 +70,15 @@ class FakeSource:
 
 
 class HangingSource(FakeSource):
-    """Every call blocks forever (a stalled server); used by the exit-time test."""
+    """Every call blocks forever (a stalled server); used by the exit-time test. When the
+    environment names a file in THEME_TRACKER_TEST_HUNG, a call creates it before blocking:
+    what a test in another process waits on."""
 
     def __init__(self) -> None:
         super().__init__(gate=threading.Event())
+
+    def _wait(self) -> None:
+        mark = os.environ.get("THEME_TRACKER_TEST_HUNG")
+        if mark:
+            Path(mark).touch()
+        super()._wait()

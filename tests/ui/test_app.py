@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from textual.geometry import Region
 from textual.widgets import DataTable, TabbedContent
 
-from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
+from tests.conftest import BROKEN, CATALYSTS, TODAY, WATCHLISTS, wait_for_startup, wait_until
 from tests.ui.fakes import FakeSource
 from tui.context import Context
 from tui.settings import Settings
@@ -192,8 +192,8 @@ async def test_refresh_failure_keeps_the_old_figures(shipped_ctx):
         assert cell(app, "300133", "price") == "7.65"  # the sample figure is still there
         assert "样本" in cell(app, "300133", "flags")
         status = str(app.query_one(StatusLine).render())
-        assert "离线" in status and "network unreachable" in status
-        assert any("network unreachable" in str(n.message) for n in app._notifications)
+        assert "离线" in status and "网络不可达" in status
+        assert any("网络不可达" in str(n.message) for n in app._notifications)
 
 
 async def test_slow_refresh_keeps_the_ui_responsive_and_never_overlaps(shipped_ctx):
@@ -451,15 +451,10 @@ async def test_live_reload_within_two_seconds_and_last_valid_version_kept(make_c
         await settle(app, pilot)
         # An editor saves a valid change: it shows up within two seconds, with no key pressed.
         (lists / "b.yaml").write_text(SECOND_THEME + '  - code: "300067"\n    name: 安诺其\n    segment: 上游\n', encoding="utf-8")
-        deadline = time.monotonic() + 2.0
-        while "300067" not in row_keys(app.query_one("#board-table", DataTable)) and time.monotonic() < deadline:
-            await pilot.pause(0.1)
-        assert "300067" in row_keys(app.query_one("#board-table", DataTable))
+        await wait_until(pilot, lambda: "300067" in row_keys(app.query_one("#board-table", DataTable)), "the saved stock on the board", timeout=2.0)
         # Then a broken save: the last valid version stays, the error is shown with its line.
         (lists / "b.yaml").write_text(SECOND_THEME + "  - code: 300067\n    name: 安诺其\n", encoding="utf-8")
-        deadline = time.monotonic() + 2.0
-        while not app.project.errors and time.monotonic() < deadline:
-            await pilot.pause(0.1)
+        await wait_until(pilot, lambda: bool(app.project.errors), "the broken save's error", timeout=2.0)
         assert any(d.line == 9 and "not quoted" in d.message for d in app.project.errors)
         assert "300067" in row_keys(app.query_one("#board-table", DataTable))
         assert any("上一个有效版本" in str(n.title) for n in app._notifications)
@@ -550,13 +545,14 @@ async def test_text_that_looks_like_markup_never_breaks_a_screen(make_ctx, tmp_p
         app.query_one("#board-table").focus()
         for key in ("e", "m"):  # the edit and move forms list segments and themes by name
             await pilot.press(key)
-            await pilot.pause(0.3)
-            assert app.is_running and type(app.screen).__name__.endswith("Form"), type(app.screen).__name__
+            await wait_until(pilot, lambda: type(app.screen).__name__.endswith("Form"), f"the form of {key!r}")
+            assert app.is_running
             await pilot.press("escape")
             await pilot.pause()
         await pilot.press("enter")  # the stock's detail screen
-        await pilot.pause(0.5)
-        assert app.is_running and type(app.screen).__name__ == "StockDetailScreen"
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "StockDetailScreen", "the stock's detail screen")
+        await app.workers.wait_for_complete()
+        assert app.is_running
 
 
 async def test_the_collector_is_tuned_while_the_app_runs_and_restored_after(shipped_ctx):

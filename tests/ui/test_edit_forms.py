@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Button, DataTable, Input, Select, TextArea
-from textual.worker import WorkerFailed
 
-from tests.conftest import CATALYSTS, TODAY, WATCHLISTS, wait_for_startup
+from tests.conftest import CATALYSTS, TODAY, WATCHLISTS, wait_until
 from tui.config.editing import EditResult
 from tui.context import Context
 from tui.ui.app import make_app
@@ -79,22 +78,14 @@ def app_for(ctx: Context, **kw):
 
 
 async def settle(pilot) -> None:
-    """Wait for the workers (a refused edit is a failed worker: the form handles it)."""
-    for _ in range(2):
-        try:
-            await wait_for_startup(pilot)
-        except WorkerFailed:
-            pass
+    """Wait until every worker has finished and its messages are handled. A refused edit is a
+    failed worker that the form handles (it shows the reason), so this waits on the workers'
+    states, not on `wait_for_complete` (which raises on a failed worker); the tests assert the
+    outcome. Raises when the workers never finish."""
+    app = pilot.app
+    for _ in range(2):  # a finished worker's result may start another (a name lookup)
+        await wait_until(pilot, lambda: app.data_started and all(w.is_finished for w in app.workers), "every worker finished")
         await pilot.pause()
-
-
-async def until(pilot, condition, timeout: float = 10.0) -> bool:
-    """Pause until `condition()` holds (a worker's result is applied by a later message)."""
-    for _ in range(int(timeout / 0.02)):
-        if condition():
-            return True
-        await pilot.pause(0.02)
-    return condition()
 
 
 async def open_form(pilot, form: EditForm) -> list[EditResult | None]:
@@ -220,10 +211,10 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
         await settle(pilot)
         assert form.query_one("#name", Input).value == ""  # not a full code yet
         await pilot.press("1")
-        assert await until(pilot, lambda: form.query_one("#name", Input).value == "海光信息")
+        await wait_until(pilot, lambda: form.query_one("#name", Input).value == "海光信息", "the name looked up")
         # Typing a different code replaces an auto-filled name …
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace", "backspace", *"688256")
-        assert await until(pilot, lambda: form.query_one("#name", Input).value == "寒武纪")
+        await wait_until(pilot, lambda: form.query_one("#name", Input).value == "寒武纪", "the name looked up")
         # … but never a name the user typed.
         form.query_one("#name", Input).value = "寒武纪-U"
         await pilot.press("backspace", *"6")
@@ -237,8 +228,8 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
 @pytest.mark.parametrize(
     ("code", "name", "reason"),
     [
-        ("30013X", "某公司", "must be six digits"),
-        ("300133", "华策影视", "already in theme"),
+        ("30013X", "某公司", "应为6位数字"),
+        ("300133", "华策影视", "已在题材"),
         ("300999", "", "请填写名称"),
         ("", "某公司", "请填写代码"),
     ],
@@ -516,7 +507,7 @@ async def test_add_catalyst_appends_it_to_the_calendar(files):
 
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
-    [("#date", "2025-02-30", "impossible date"), ("#id", "Bad Id", "must be lowercase"), ("#stocks", "30013X", "six digits")],
+    [("#date", "2025-02-30", "2025-02-30 这一天不存在"), ("#id", "Bad Id", "只能用小写字母"), ("#stocks", "30013X", "应为6位数字")],
     ids=["date", "id", "stock"],
 )
 async def test_add_catalyst_refuses_an_invalid_value(files, field, value, reason):
@@ -618,7 +609,7 @@ async def test_add_reading_in_date_order(files):
 
 @pytest.mark.parametrize(
     ("date_text", "value", "reason"),
-    [("2026-11-22", "lots", "cannot read 'lots'"), ("2025-02-30", "12", "impossible date"), ("2026-11-22", "", "请填写数值")],
+    [("2026-11-22", "lots", "无法把 lots 读作数值"), ("2025-02-30", "12", "2025-02-30 这一天不存在"), ("2026-11-22", "", "请填写数值")],
     ids=["value", "date", "empty"],
 )
 async def test_add_reading_refuses_an_invalid_value(files, date_text, value, reason):
@@ -798,7 +789,7 @@ def test_add_stock_form_snapshot(snap_compare, files, tmp_path, monkeypatch, siz
         form.query_one("#code", Input).value = "30013X"
         form.query_one("#name", Input).value = "某公司"
         await save(pilot)
-        assert "six digits" in error_text(form)
+        assert "应为6位数字" in error_text(form)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 

@@ -15,6 +15,9 @@ import pytest
 
 from tests.conftest import CATALYSTS, ROOT, WATCHLISTS
 
+#: The status line's market states (tui.domain.calendar): shown once the calendar has loaded.
+MARKET_STATES = ["集合竞价", "待开盘", "交易中", "休市", "收盘竞价", "已收盘"]
+
 
 def test_opening_the_app_does_not_import_akshare(tmp_path):
     script = textwrap.dedent(
@@ -92,11 +95,12 @@ def test_the_first_paint_imports_no_data_stack(tmp_path):
     assert seen["painted"] == []
 
 
-def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
+def _read(fd: int, seconds: float) -> bytes:
+    """What the terminal printed within `seconds` (keeps the child from blocking on output)."""
     seen = b""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.1)
+        ready, _, _ = select.select([fd], [], [], 0.05)
         if ready:
             try:
                 chunk = os.read(fd, 65536)
@@ -105,14 +109,25 @@ def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
             if not chunk:
                 break
             seen += chunk
-            if needle in seen:
-                return seen
     return seen
+
+
+def _read_until(fd: int, needles: list[bytes], timeout: float, what: str, done=None) -> bytes:
+    """Read the terminal until one of `needles` appeared (or `done()` holds); raise if neither
+    comes within `timeout`."""
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        seen += _read(fd, 0.1)
+        if any(n in seen for n in needles) or (done is not None and done()):
+            return seen
+    raise AssertionError(f"{what}: not seen within {timeout} s; the terminal showed {seen[-400:]!r}")
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")
 def test_q_exits_within_two_seconds_while_a_refresh_hangs(tmp_path):
     """A stalled server must not hold the exit (a peer tracker takes minutes there)."""
+    hung = tmp_path / "hung"
     env = {
         **os.environ,
         "THEME_TRACKER_SOURCE": "tests.ui.fakes:HangingSource",
@@ -122,16 +137,17 @@ def test_q_exits_within_two_seconds_while_a_refresh_hangs(tmp_path):
         "COLUMNS": "120",
         "LINES": "40",
         "PYTHONPATH": str(ROOT),
+        "THEME_TRACKER_TEST_HUNG": str(hung),
     }
     pid, fd = pty.fork()
     if pid == 0:  # child: the real CLI, in a terminal
         os.chdir(ROOT)
         os.execve(sys.executable, [sys.executable, "-m", "tui", "--watchlists", str(WATCHLISTS), "--catalysts", str(CATALYSTS)], env)
     try:
-        _read_until(fd, "题材追踪".encode(), 30)
-        time.sleep(1.5)  # let the store and calendar load
+        # The calendar has loaded once the status line shows a market state.
+        _read_until(fd, [label.encode() for label in MARKET_STATES], 60, "the market state")
         os.write(fd, b"r")
-        time.sleep(1.0)  # the refresh is now hung inside the source
+        _read_until(fd, [], 30, "the refresh hung inside the source", done=hung.exists)
         started = time.monotonic()
         os.write(fd, b"q")
         status = None
@@ -139,7 +155,7 @@ def test_q_exits_within_two_seconds_while_a_refresh_hangs(tmp_path):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 break
-            _read_until(fd, b"\x00", 0.05)  # keep draining the terminal
+            _read(fd, 0.05)  # keep draining the terminal
         elapsed = time.monotonic() - started
     finally:
         try:
@@ -182,17 +198,17 @@ def _run_app_in_a_pty(tmp_path, watchlists, keys: bytes) -> tuple[int | None, by
     status = None
     seen = b""
     try:
-        seen += _read_until(fd, "休市".encode(), 60)
+        seen += _read_until(fd, ["休市".encode()], 60, "the market state")
         for key in keys:
             os.write(fd, bytes([key]))
-            seen += _read_until(fd, b"\x00", 0.5)  # let the key's redraw happen
+            seen += _read(fd, 0.5)  # let the key's redraw happen
         os.write(fd, b"q")
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 break
-            seen += _read_until(fd, b"\x00", 0.05)
+            seen += _read(fd, 0.05)
         else:
             status = None
     finally:

@@ -18,7 +18,9 @@ from tui.ui.app import make_app
 SIZES = [(80, 24), (120, 40), (160, 50)]
 
 
-def app_for(tmp_path: Path, watchlists: Path = WATCHLISTS, catalysts: Path = CATALYSTS):
+def app_for(tmp_path: Path, watchlists: Path = Path("watchlists"), catalysts: Path = Path("catalysts.yaml")):
+    """The app on the test's own copies of the shipped files, in its working directory (the
+    status line shows the paths as a user passed them)."""
     ctx = Context(watchlists=watchlists, catalysts=catalysts, data_dir=tmp_path / "data", today_override=TODAY)
     return make_app(ctx, today=TODAY, poll=False)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 
-from tests.conftest import CATALYSTS, TODAY, WATCHLISTS
+from tests.conftest import CATALYSTS, TODAY, WATCHLISTS, wait_until
 from tui.config.loader import load_project
 from tui.ui.i18n import Labels
 from tui.ui.widgets.theme_index_pane import ThemeIndexPane
@@ -32,10 +32,8 @@ class Host(App[None]):
 
 async def _index_loaded(pilot) -> None:
     pane = pilot.app.query_one(ThemeIndexPane)
-    for _ in range(500):  # the chart is mounted, and the load started, on the pane's first Show
-        if pane.chart is not None and pane.view is not None:
-            break
-        await pilot.pause(0.02)
+    # The chart is mounted, and the load started, on the pane's first Show.
+    await wait_until(pilot, lambda: pane.chart is not None and pane.view is not None, "the index drawn")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

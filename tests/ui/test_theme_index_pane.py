@@ -19,7 +19,7 @@ import pytest
 from textual.app import App, ComposeResult
 from textual.widgets import Static
 
-from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS
+from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS, wait_until
 from tui.config.loader import load_project
 from tui.domain.models import Stock, Theme
 from tui.store.store import Store
@@ -95,10 +95,8 @@ def compute_power() -> Theme:
 
 async def settled(pilot) -> None:
     pane = pilot.app.query_one(ThemeIndexPane)
-    for _ in range(100):  # the chart is mounted, and a load started, on the pane's first Show
-        if pane.chart is not None:
-            break
-        await pilot.pause(0.02)
+    # The chart is mounted, and a load started, on the pane's first Show.
+    await wait_until(pilot, lambda: pane.chart is not None, "the index chart mounted")
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CATALYSTS, ROOT, WATCHLISTS
+from tests.conftest import CATALYSTS, ROOT, WATCHLISTS, cli_env
 from tui.cli import main
 from tui.context import resolve_context
 
@@ -59,7 +59,7 @@ def test_help_lists_the_commands(capsys):
 
 def _cli(*args: str, **kw) -> subprocess.CompletedProcess:
     """The CLI as a user runs it: its own process, through the same entry as the console script."""
-    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, cwd=ROOT, timeout=120, **kw)
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120, env=cli_env(), **kw)
 
 
 def test_the_process_exits_with_each_outcome_and_all_output_written(tmp_path: Path):
@@ -85,7 +85,7 @@ def test_a_reader_that_goes_away_is_not_an_error(tmp_path: Path):
     meets a closed pipe; that ends it quietly, as Unix tools do."""
     piped = subprocess.run(
         f"{sys.executable} -m tui --data-dir {tmp_path / 'data'} snapshot --date 2025-03-14 --format json --out - | true; exit ${{PIPESTATUS[0]}}",
-        shell=True, executable="/bin/bash", capture_output=True, text=True, cwd=ROOT, timeout=120,
+        shell=True, executable="/bin/bash", capture_output=True, text=True, timeout=120, env=cli_env(),
     )
     assert piped.returncode == 0, piped.stderr
     assert "Traceback" not in piped.stderr and "BrokenPipe" not in piped.stderr and "Exception ignored" not in piped.stderr

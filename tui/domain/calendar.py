@@ -78,7 +78,7 @@ _LABELS: dict[MarketState, tuple[str, str]] = {
     MarketState.LUNCH_BREAK: ("午间休市", "Lunch break"),
     MarketState.CLOSING_AUCTION: ("收盘竞价", "Closing auction"),
     MarketState.CLOSED: ("已收盘", "Closed"),
-    MarketState.HOLIDAY: ("休市", "Market holiday"),
+    MarketState.HOLIDAY: ("休市", "Holiday"),  # after "Market " in the status line
 }
 
 

@@ -8,8 +8,10 @@ waits for a fetch: the awaiting workers are cancelled and the threads abandoned.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
@@ -33,6 +35,7 @@ from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
 from tui.ui.gc_tuning import restore_garbage_collector, tune_garbage_collector
 from tui.ui.i18n import Labels
+from tui.ui.translate import refresh_failure_lines
 from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
@@ -45,6 +48,9 @@ from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
+REFRESH_LOG = logging.getLogger("theme_tracker.refresh")
+#: What gets the focus when a tab is shown (by key, click or the command palette).
+TAB_FOCUS = {"tab-board": "#board-table", "tab-catalysts": "#catalysts-table", "tab-indicators": "#indicators-table", "tab-index": "#theme-index", "tab-problems": "#problems-table", "tab-pool": "#pool-table"}
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
@@ -189,6 +195,9 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             ("question_mark", "help", t("bind.help"), True),
         ]:
             self._bindings.bind(key, action, desc, show=show)
+        # Textual's footer entry for the palette ("palette"), in the UI's language.
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [replace(b, description=t("bind.palette"), tooltip=t("palette.placeholder")) if b.action == "command_palette" else b for b in bindings]
 
     # ------------------------------------------------------------------ layout
 
@@ -217,6 +226,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.query_one(CatalystsPane).set_data_dir(self.ctx.data_dir)
         self.load_files()
         self.query_one("#board-table").focus()
+        self.watch(self.query_one(TabbedContent), "active", self._tab_shown, init=False)
         if self._load_data:
             # After the first frame: the store imports (pandas, sqlite-utils) would otherwise
             # compete with it for the GIL. The calendar (exchange-calendars) follows the
@@ -518,15 +528,19 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.last_summary = message.summary
         self.inputs = message.inputs
         summary = message.summary
-        failed = [line for line in format_summary(summary) if line.startswith("failed: ")]
+        # The details (codes, akshare function names) go to the log; the notice says in the
+        # UI's language what failed and why.
+        for line in format_summary(summary, verbose=True):
+            REFRESH_LOG.info("%s", line)
+        failed = refresh_failure_lines(summary, self.labels)
         offline = getattr(summary, "aborted_offline", False) or (summary.fetched == 0 and summary.unchanged == 0 and summary.failed > 0)
         self.query_one(StatusLine).set(
             connection="offline" if offline else "online",
             progress=None,
-            last_error=failed[0].removeprefix("failed: ") if failed else None,
+            last_error=failed[0] if failed else None,
         )
         if failed:
-            self.notify("\n".join(line.removeprefix("failed: ") for line in failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8, markup=False)
+            self.notify("\n".join(failed), title=self.labels("refresh.failed"), severity="warning" if not offline else "error", timeout=8, markup=False)
         elif message.manual:
             self.notify(self.labels("refresh.done"), timeout=2)
         self._schedule_next_poll()
@@ -610,6 +624,24 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
+    def _tab_shown(self, tab: str) -> None:
+        """Focus the shown tab's main widget (a watcher of the tabs' `active`: by key, click or
+        palette). At once: the hidden tab's focused table would otherwise, on its Hide event,
+        hand the focus to a sibling, its filter box, whose focus switches back to the hidden
+        tab. And again after pending callbacks: a click focuses the tab bar afterwards."""
+        self._focus_tab(tab)
+        self.call_later(self._focus_tab, tab)
+
+    def _focus_tab(self, tab: str) -> None:
+        tabs = self.query_one(TabbedContent)
+        if tabs.active != tab:
+            return
+        pane = tabs.get_pane(tab)
+        focused = pane.screen.focused
+        if focused is not None and pane in focused.ancestors:  # e.g. a filter opened from the palette
+            return
+        pane.screen.set_focus(pane.query_one(TAB_FOCUS[tab]))
+
     def action_toggle_scope(self) -> None:
         self.query_one(CatalystsPane).toggle_scope()
         self.query_one(TabbedContent).active = "tab-catalysts"
@@ -675,32 +707,52 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         self.query_one(TabbedContent).active = tab
         self._open_form(opener)
 
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.labels("palette.placeholder")))
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own entries (theme, keys, maximize, screenshot) in the UI's language, then
+        the app's; each description says what the entry does, never its title again."""
         t = self.labels
+        yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+        yield SystemCommand(t("bind.quit"), t("palette.quit_help"), self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(t("palette.keys"), t("palette.keys_hide"), self.action_hide_help_panel)
+        else:
+            yield SystemCommand(t("palette.keys"), t("palette.keys_help"), self.action_show_help_panel)
+        if screen.maximized is not None:
+            yield SystemCommand(t("palette.minimize"), t("palette.minimize_help"), screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(t("palette.maximize"), t("palette.maximize_help"), screen.action_maximize)
+        yield SystemCommand(t("palette.screenshot"), t("palette.screenshot_help"), lambda: self.set_timer(0.1, self.deliver_screenshot))
         board = self.query_one(BoardPane)
-        yield SystemCommand(t("bind.refresh"), t("bind.refresh"), self.action_refresh)
-        yield SystemCommand(t("bind.next_theme"), t("bind.next_theme"), self.action_next_theme)
-        yield SystemCommand(t("bind.prev_theme"), t("bind.prev_theme"), self.action_prev_theme)
-        for tab in TABS:
+        yield SystemCommand(t("bind.refresh"), t("palette.refresh_help"), self.action_refresh)
+        yield SystemCommand(t("bind.next_theme"), t("palette.theme_step_help") + " · ]", self.action_next_theme)
+        yield SystemCommand(t("bind.prev_theme"), t("palette.theme_step_help") + " · [", self.action_prev_theme)
+        for i, tab in enumerate(TABS, start=1):
             key = "tab." + tab.removeprefix("tab-")
-            yield SystemCommand(t(key), t("bind.tab") + " → " + t(key), partial(self.action_show_tab, tab))
-        yield SystemCommand(t("sort.label") + " → " + t("sort.segment"), t("sort.segment"), board.action_group_by_segment)
-        yield SystemCommand(t("sort.label") + " → " + t("sort.user"), t("sort.user"), partial(board.set_sort, "user"))
-        yield SystemCommand(t("sort.label") + " → " + t("col.change_pct"), t("col.change_pct"), partial(board.set_sort, "change_pct"))
-        yield SystemCommand(t("sort.label") + " → " + t("col.amount"), t("col.amount"), partial(board.set_sort, "amount"))
-        yield SystemCommand(t("sort.reverse"), t("sort.reverse"), board.action_reverse_sort)
+            yield SystemCommand(t(key), f"{t('bind.tab')} · {i}", partial(self.action_show_tab, tab))
+        sort_help = t("palette.sort_help")
+        yield SystemCommand(t("sort.label") + " → " + t("sort.segment"), sort_help + " · g", board.action_group_by_segment)
+        yield SystemCommand(t("sort.label") + " → " + t("sort.user"), sort_help, partial(board.set_sort, "user"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.change_pct"), sort_help, partial(board.set_sort, "change_pct"))
+        yield SystemCommand(t("sort.label") + " → " + t("col.amount"), sort_help, partial(board.set_sort, "amount"))
+        yield SystemCommand(t("sort.label") + " → " + t("sort.reverse"), t("palette.reverse_help") + " · o", board.action_reverse_sort)
         yield SystemCommand(t("filter.label"), t("filter.placeholder"), board.action_focus_filter)
-        yield SystemCommand(t("bind.scope"), t("bind.scope"), self.action_toggle_scope)
+        yield SystemCommand(t("bind.scope"), t("palette.scope_help") + " · a", self.action_toggle_scope)
+        keys = {"new": "n", "edit": "e", "delete": "d", "move": "m", "status": "t"}
         for (tab, what), opener in EDIT_ACTIONS.items():
             tab_name = t("tab." + tab.removeprefix("tab-"))
             label = f"{tab_name} → {t(EDIT_LABELS[tab, what])}"
-            yield SystemCommand(label, label, partial(self._open_from_palette, tab, opener))
+            yield SystemCommand(label, f"{t('palette.form_help')} · {keys[what]}", partial(self._open_from_palette, tab, opener))
         yield SystemCommand(t("bind.boards"), t("boards.title"), self.action_boards)
         yield SystemCommand(t("bind.board_diff"), t("diff.describe"), self.action_board_diff)
-        yield SystemCommand(t("bind.reload"), t("bind.reload"), self.action_reload)
-        yield SystemCommand(t("bind.alerts"), t("bind.alerts"), self.action_show_alerts)
-        yield SystemCommand(t("bind.help"), t("bind.help"), self.action_help)
+        yield SystemCommand(t("bind.reload"), t("palette.reload_help") + " · R", self.action_reload)
+        yield SystemCommand(t("bind.alerts"), t("palette.alerts_help") + " · l", self.action_show_alerts)
+        yield SystemCommand(t("bind.help"), t("palette.help_help") + " · ?", self.action_help)
 
 
 def make_app(

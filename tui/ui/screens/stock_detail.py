@@ -39,7 +39,6 @@ from tui.domain.indicators import IndicatorStatus, assess
 from tui.domain.models import (
     IMPACT_LABELS_ZH,
     KIND_LABELS_ZH,
-    LISTING_LABELS_ZH,
     STATUS_LABELS_ZH,
     Catalyst,
     Stock,
@@ -48,6 +47,7 @@ from tui.domain.models import (
 from tui.domain.timeline import build_timeline, countdown_label
 from tui.store.store import Store
 from tui.ui.i18n import Labels
+from tui.ui.translate import listing_label, security_label
 from tui.ui.widgets.price_chart import ChartMarker, ChartSeries, PriceChart
 
 #: Sessions shown on the chart.
@@ -377,7 +377,7 @@ class StockDetailScreen(Screen[None]):
 
     def _status_label(self) -> str:
         s = self.stock.status
-        return LISTING_LABELS_ZH.get(s, s) if self.t.language == "zh" else s.replace("_", " ")
+        return listing_label(s, self.t)
 
     def _title(self) -> Content:
         stock = self.stock
@@ -386,12 +386,12 @@ class StockDetailScreen(Screen[None]):
             parts.append(f"  {stock.code}")
         sec = stock.security
         if sec:
-            parts.append((f"  {sec.exchange.value} · {sec.board_label}", "$text-muted"))
+            parts.append((f"  {security_label(sec, self.t)}", "$text-muted"))
         parts.append(("  " + self._status_label(), "" if stock.status == "listed" else "italic $text-warning"))
         if stock.status_note:
-            parts.append((f"（{stock.status_note}）", "$text-muted"))
+            parts.append((f"（{stock.status_note}）" if self.t.language == "zh" else f" ({stock.status_note})", "$text-muted"))
         if stock.former_names:
-            parts.append((f"  {self.t('detail.former')} {'、'.join(stock.former_names)}", "$text-muted"))
+            parts.append((f"  {self.t('detail.former')} {self.t('msg.list_separator').join(stock.former_names)}", "$text-muted"))
         parts.append((f"  · {self.t('stock.theme')} {self.stock_theme.name}", "$text-muted"))
         return Content.assemble(*parts)
 
@@ -472,7 +472,7 @@ class StockDetailScreen(Screen[None]):
         stock = self.stock
         parts: list[Content] = []
         if stock.risks:
-            parts.append(self._section(t("detail.risks"), "；".join(stock.risks)))
+            parts.append(self._section(t("detail.risks"), t("msg.separator").join(stock.risks)))
         if stock.notes:
             parts.append(self._section(t("detail.notes"), stock.notes))
         if stock.tags:
@@ -505,7 +505,7 @@ class StockDetailScreen(Screen[None]):
             if entry.needs_update:
                 parts.append((f" ⚠ {t('needs_update')}", "$text-warning"))
             if c.outcome:
-                parts += ["\n", (f"    {t('detail.outcome')}：{c.outcome}", "$text-muted")]
+                parts += ["\n", (f"    {t('detail.outcome')}{t('msg.colon')}{c.outcome}", "$text-muted")]
         return Content.assemble(*parts)
 
     def _indicators_text(self) -> Content:
@@ -527,7 +527,7 @@ class StockDetailScreen(Screen[None]):
                 latest = f"{a.latest.value.format()}{sep}{unit} ({a.latest.date})"
             parts += [
                 "\n",
-                f"{ind.name}：{latest}  ",
+                f"{ind.name}{t('msg.colon')}{latest}  ",
                 (f"[{labels[a.status]}]", _STATUS_STYLE.get(a.status, "$text-muted")),
             ]
             if ind.target is not None:

@@ -8,7 +8,7 @@ when the set or order of rows changes (theme switch, filter, sort or grouping).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from typing import TYPE_CHECKING, Any
@@ -24,12 +24,13 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
 from tui.config.loader import Project
-from tui.domain.models import LISTING_LABELS_ZH, Stock, Theme
+from tui.domain.models import Stock, Theme
 from tui.domain.timeline import stock_countdown
 from tui.domain.units import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_price
 from tui.ui.cell import Cell
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
+from tui.ui.translate import listing_label, security_label
 from tui.ui.widgets.detail import DetailPanel
 from tui.views.ladder_text import ladder_cell, ladder_header
 
@@ -125,6 +126,9 @@ class BoardPane(Vertical):
         #: Set by the app when the local store cannot be used: shown instead of "no prices yet".
         self.store_problem: str | None = None
         self._calendar: Any = None
+        if labels.language != "zh":  # BINDINGS are written in Chinese (class level)
+            for key, label in (("slash", "filter.label"), ("s", "sort.label"), ("o", "sort.reverse"), ("g", "sort.segment")):
+                self._bindings.key_to_bindings[key] = [replace(b, description=labels(label)) for b in self._bindings.key_to_bindings[key]]
 
     # ------------------------------------------------------------------ layout
 
@@ -134,7 +138,8 @@ class BoardPane(Vertical):
         yield Static(id="board-sort")
         table: DataTable = DataTable(id="board-table", cursor_type="row", fixed_columns=2)
         for key, label, width in COLUMNS:
-            table.add_column(self.t(label), key=key, width=width)
+            text = self.t(label)
+            table.add_column(text, key=key, width=max(width, cell_len(text)))  # never a cut label
         yield table
         yield DetailPanel(id="board-detail")
 
@@ -208,7 +213,7 @@ class BoardPane(Vertical):
             if bool(rec["st"]):
                 flags.append("ST")
         if stock.status != "listed":
-            flags.append(LISTING_LABELS_ZH.get(stock.status, stock.status) if self.t.language == "zh" else stock.status.replace("_", " "))
+            flags.append(listing_label(stock.status, self.t))
         if sample:
             flags.append(self.t("flag.sample"))
         elif stale and price is not None:
@@ -363,11 +368,11 @@ class BoardPane(Vertical):
             descending = (self.sort_mode in DESCENDING_BY_DEFAULT) != self.reverse
             arrow = " ↓" if descending else " ↑"
         shown = sum(1 for r in self._rows.values() if self._matches(r))
-        filt = f" · {self.t('filter.label')}：{self.filter_text}" if self.filter_text else ""
+        filt = f" · {self.t('filter.label')}{self.t('msg.colon')}{self.filter_text}" if self.filter_text else ""
         hint = f"(s {self.t('sort.label')} · o {self.t('sort.reverse')} · / {self.t('filter.label')} · enter {self.t('bind.detail')})"
         # The filter is the user's text: shown as typed, never read as markup.
         self.query_one("#board-sort", Static).update(
-            Text.assemble(f"{self.t('sort.label')}：{mode}{arrow}{filt} · {shown}/{len(self._rows)}  ", (hint, "dim"))
+            Text.assemble(f"{self.t('sort.label')}{self.t('msg.colon')}{mode}{arrow}{filt} · {shown}/{len(self._rows)}  ", (hint, "dim"))
         )
 
     # ------------------------------------------------------------------ header
@@ -460,7 +465,7 @@ class BoardPane(Vertical):
         if key.startswith(SEGMENT_KEY_PREFIX) and self._theme is not None:
             seg = key[len(SEGMENT_KEY_PREFIX):]
             desc = next((s.description for s in self._theme.segments if s.name == seg), None)
-            members = "、".join(r.stock.name for r in self._rows.values() if (r.stock.segment or self.t("group.unsegmented")) == seg)
+            members = self.t("msg.list_separator").join(r.stock.name for r in self._rows.values() if (r.stock.segment or self.t("group.unsegmented")) == seg)
             panel.show(f"{seg}  {desc or ''}", [(self.t("detail.stocks"), members)])
             return
         row = self._rows.get(key)
@@ -471,9 +476,9 @@ class BoardPane(Vertical):
         catalysts = self._project.catalysts_for_stock(stock.code) if (stock.code and self._project) else []
         title = f"{stock.name} {stock.code or ''}"
         if stock.security:
-            title += f"  {stock.security.exchange.value} · {stock.security.board_label}"
+            title += f"  {security_label(stock.security, t)}"
         if stock.former_names:
-            title += f"  ({t('detail.former')} {'、'.join(stock.former_names)})"
+            title += f"  ({t('detail.former')} {t('msg.list_separator').join(stock.former_names)})"
         quote = None
         if self._board is not None and stock.code:
             import pandas as pd
@@ -489,14 +494,14 @@ class BoardPane(Vertical):
                         quote += f" · {t('flag.sample_long')}"
                     elif bool(rec["stale"]):
                         quote += f" · {t('flag.stale_long')}"
-        status_note = f"{LISTING_LABELS_ZH.get(stock.status, stock.status)}：{stock.status_note}" if stock.status_note else None
+        status_note = f"{listing_label(stock.status, t)}{t('msg.colon')}{stock.status_note}" if stock.status_note else None
         panel.show(
             title,
             [
                 (t("col.status"), status_note),
                 (t("detail.quote"), quote),
                 (t("detail.reason"), stock.reason),
-                (t("detail.risks"), "；".join(stock.risks) if stock.risks else None),
+                (t("detail.risks"), t("msg.separator").join(stock.risks) if stock.risks else None),
                 (t("detail.notes"), stock.notes),
                 (t("detail.tags"), " ".join(f"#{x}" for x in stock.tags) if stock.tags else None),
                 (t("detail.catalysts"), "".join(f"\n  {c.date or '—'}  {c.title}" for c in catalysts) if catalysts else None),
@@ -546,7 +551,8 @@ class BoardPane(Vertical):
         self.query_one("#board-table", DataTable).focus()
 
     def on_key(self, event) -> None:
-        if event.key == "escape" and self.query_one("#board-filter", Input).has_focus:
+        # On the filter box or on the table: esc clears a filter (the README says so).
+        if event.key == "escape" and (self.filter_text or self.query_one("#board-filter", Input).has_focus):
             event.stop()
             self.clear_filter()
 

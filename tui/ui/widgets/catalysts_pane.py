@@ -280,10 +280,10 @@ class CatalystsPane(Vertical):
             self._entries[entry.catalyst.id] = entry
             table.add_row(*plain_cells(*self._cells(entry, countdown, width, zh)), key=entry.catalyst.id)
 
-        scope = t("filter.all_themes") if (self.all_themes or theme is None) else f"{t('filter.this_theme')}：{theme.name}"
+        scope = t("filter.all_themes") if (self.all_themes or theme is None) else f"{t('filter.this_theme')}{t('msg.colon')}{theme.name}"
         parts = [scope]
         if self.filter_text.strip():
-            parts.append(f"{t('filter.label')}：{self.filter_text.strip()}")
+            parts.append(f"{t('filter.label')}{t('msg.colon')}{self.filter_text.strip()}")
         parts.append(f"{self.shown_count}/{self.total_count}" if self.filter_text.strip() else str(self.total_count))
         if calendar is None:
             parts.append(t("cat.calendar_loading"))

@@ -56,13 +56,13 @@ class ProblemsPane(Vertical):
         if not diagnostics:
             summary.update(self.t("problems.none"))
         else:
-            summary.update(f"{errors} error(s), {len(diagnostics) - errors} warning(s). " + (self.t("problems.loaded_with_errors") if errors else ""))
+            summary.update(self.t("problems.summary").format(errors=errors, warnings=len(diagnostics) - errors) + (self.t("problems.loaded_with_errors") if errors else ""))
         err_color = self.app.theme_variables.get("error", "") if self.is_attached else ""
         warn_color = self.app.theme_variables.get("warning", "") if self.is_attached else ""
         for i, d in enumerate(diagnostics):
             table.add_row(
                 *plain_cells(
-                    Text(d.severity.value, style=err_color if d.is_error else warn_color),
+                    Text(self.t("severity." + d.severity.value), style=err_color if d.is_error else warn_color),
                     f"{d.path.name}:{location(d)}",
                     Text(" ".join(d.message.split()), no_wrap=True),
                 ),
@@ -76,7 +76,7 @@ class ProblemsPane(Vertical):
         d = self.diagnostics[index]
         out = Text()
         out.append(f"{display_path(d.path)}:{location(d)}", style="bold")
-        out.append(f"  {d.severity.value}\n")
+        out.append(f"  {self.t('severity.' + d.severity.value)}\n")
         out.append(d.message)
         return out
 

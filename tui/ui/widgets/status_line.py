@@ -62,7 +62,7 @@ class StatusLine(Static):
         if s.progress:
             text.append(f" {s.progress}")
         if s.last_error:
-            text.append(f" · {t('status.last_error')}: ", style="")
+            text.append(f" · {t('status.last_error')}{t('msg.colon')}", style="")
             text.append(s.last_error, style=colors.get("error", ""))
         if s.files:
             text.append(f" · {s.files}", style="dim")

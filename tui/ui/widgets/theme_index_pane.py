@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
@@ -299,8 +299,11 @@ def _pct(value: float) -> str:
 # --------------------------------------------------------------------------- the pane
 
 
-class ThemeIndexPane(Vertical):
-    """The theme index chart, its returns table and what went into it."""
+class ThemeIndexPane(Vertical, can_focus=True):
+    """The theme index chart, its returns table and what went into it. It takes the focus
+    when its tab is shown (nothing in it is focusable), and scrolls with the keys."""
+
+    BINDINGS = ScrollableContainer.BINDINGS
 
     DEFAULT_CSS = """
     ThemeIndexPane { height: 1fr; padding: 0 1; overflow-y: auto; }

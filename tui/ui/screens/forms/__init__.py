@@ -21,6 +21,7 @@ from tui.config.editing import EditError, EditResult, find_theme_file
 from tui.domain.models import Catalyst, Indicator, Stock, Theme
 from tui.ui.formatting import display_path
 from tui.ui.screens.forms.base import EditForm
+from tui.ui.translate import message_text
 from tui.ui.screens.forms.catalyst import CatalystForm, CatalystStatusForm
 from tui.ui.screens.forms.reading import ReadingForm
 from tui.ui.screens.forms.stock import (
@@ -67,9 +68,9 @@ def reload_after_edit(app: Any, result: EditResult) -> None:
         app.load_files()
         if getattr(app, "_load_data", False) and app.project.listed_codes() != codes_before:
             app.load_board_data()
-    message = result.message.replace(str(result.path), display_path(result.path))
+    message = message_text(result.message.replace(str(result.path), display_path(result.path)), t)
     if result.warnings:
-        message += "\n" + "\n".join(f"⚠ {w}" for w in result.warnings)
+        message += "\n" + "\n".join(f"⚠ {message_text(w, t)}" for w in result.warnings)
     app.notify(
         message,
         title=t("form.saved") if result.changed else t("form.no_change"),
@@ -101,7 +102,7 @@ def _theme_path(app: Any, theme: Theme) -> Path | None:
     try:
         return find_theme_file(app.ctx.watchlists, theme.id)
     except EditError as exc:
-        app.notify(str(exc), severity="error", timeout=6, markup=False)
+        app.notify(message_text(str(exc), app.labels), severity="error", timeout=6, markup=False)
         return None
 
 

@@ -35,6 +35,7 @@ from textual.worker import Worker, WorkerState
 from tui.config.editing import ConflictError, EditError, EditResult, MissingNameError
 from tui.ui.formatting import display_path
 from tui.ui.i18n import Labels
+from tui.ui.translate import message_text
 
 LOAD_GROUP = "edit-form-load"
 SAVE_GROUP = "edit-form-save"
@@ -139,8 +140,11 @@ class EditForm(ModalScreen[EditResult | None]):
     #: Below 34 rows the fields are packed without blank lines between them.
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (34, "-tall")]
 
-    #: The first field gets the focus (the save button when there is none).
-    AUTO_FOCUS = "#form-fields Input, #form-fields Select, #form-fields TextArea, #form-save"
+    #: Textual's auto focus takes the first match in DOM order, where the buttons come first
+    #: (docked before the fields): on_mount focuses FIRST_FIELD instead.
+    AUTO_FOCUS = ""
+    #: The first focusable match (in field order) gets the focus; the save button when none.
+    FIRST_FIELD = "#form-fields Input, #form-fields Select, #form-fields TextArea"
 
     #: Label key of the title.
     title_key: ClassVar[str] = "form.title"
@@ -209,6 +213,8 @@ class EditForm(ModalScreen[EditResult | None]):
 
     def on_mount(self) -> None:
         self.query_one("#form-box").border_subtitle = "ctrl+s " + self.t(self.save_key) + " · esc " + self.t("form.cancel")
+        first = next((w for w in self.query(self.FIRST_FIELD) if w.focusable), None)
+        self.set_focus(first or self.query_one("#form-save", Button))
         self._load()
 
     # ------------------------------------------------------------------ state
@@ -227,7 +233,7 @@ class EditForm(ModalScreen[EditResult | None]):
         text = str(error)
         for path in sorted(self.paths, key=lambda p: -len(str(p))):
             text = text.replace(str(path), display_path(path))
-        return text
+        return message_text(text, self.t)
 
     def _set_conflict(self, conflict: bool) -> None:
         self.conflict = conflict

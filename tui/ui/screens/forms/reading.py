@@ -21,7 +21,7 @@ class ReadingForm(EditForm):
     value (a number, a range "12-15" or a bound "< 50", in the indicator's unit), source, note."""
 
     title_key = "form.add_reading"
-    AUTO_FOCUS = "#value"  # the date defaults to today
+    FIRST_FIELD = "#value"  # the date defaults to today
 
     def __init__(self, labels: Labels, theme: Theme, path: Path, indicator: Indicator, *, today: date) -> None:
         unit = f" · {labels('form.unit')}{colon(labels)}{indicator.unit}" if indicator.unit else ""

@@ -216,7 +216,7 @@ class RemoveStockForm(EditForm):
 
     title_key = "form.remove_stock"
     save_key = "form.remove"
-    AUTO_FOCUS = "#form-save"  # enter removes, esc cancels
+    FIRST_FIELD = "#form-save"  # enter removes, esc cancels
 
     def __init__(self, labels: Labels, theme: Theme, path: Path, stock: Stock) -> None:
         super().__init__(labels, [path])
