@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input
 
 from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS, wait_for_startup
-from tui.analytics import catalyst_reaction
+from tui.views import catalyst_reaction
 from tui.cli import main
 from tui.config.loader import load_project
 from tui.domain.calendar import TradingCalendar

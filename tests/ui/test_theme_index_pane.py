@@ -25,7 +25,8 @@ from tui.domain.models import Stock, Theme
 from tui.store.store import Store
 from tui.ui.i18n import LABELS, Labels
 from tui.ui.widgets.price_chart import PriceChart
-from tui.ui.widgets.theme_index_pane import ThemeIndexPane, theme_codes
+from tui.ui.widgets.theme_index_pane import ThemeIndexPane
+from tui.views.theme_index import theme_codes
 
 SAMPLE_CSV = ROOT / "tui" / "data" / "sample" / "a_share_daily_qfq_20240102_20251121.csv"
 INDEX_CSV = ROOT / "tui" / "data" / "sample" / "index_daily_000300_399006_20240102_20251121.csv"

@@ -20,9 +20,9 @@ from tests.conftest import CATALYSTS, ROOT, WATCHLISTS
 from tui.analytics.catalyst_reaction import (
     REACTION_WINDOWS,
     compute_reaction,
-    load_reaction,
     stock_move,
 )
+from tui.views.catalyst_reaction import load_reaction
 from tui.cli import main
 from tui.config.loader import load_project
 from tui.domain.calendar import TradingCalendar

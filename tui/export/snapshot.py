@@ -347,16 +347,6 @@ def _quote_days(quotes: pd.DataFrame) -> pd.Series:
     return pd.Series([ts.date() if pd.notna(ts) else None for ts in as_of], index=quotes.index)
 
 
-def _make_calendar(store: Any, today: date) -> Any:
-    from tui.domain.calendar import TradingCalendar
-
-    try:
-        supplied = store.trade_dates()
-    except Exception:  # noqa: BLE001 - a broken meta value must not stop the snapshot
-        supplied = []
-    return TradingCalendar(supplied, today=today)
-
-
 def _reject_if_not_session(day: date, calendar: Any) -> None:
     if calendar.is_session(day):
         return
@@ -449,6 +439,7 @@ def build_snapshot(
     store's trade dates when needed (only when no stored bar proves the date is a session).
     """
     from tui.analytics.board import build_board, summarize_board
+    from tui.store.readers import read_calendar
 
     now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
     if not project.themes:
@@ -495,7 +486,7 @@ def build_snapshot(
         quotes = quotes.loc[[d == session for d in qdays]].reset_index(drop=True)
     if not has_bar_on_session:
         if calendar is None:
-            calendar = _make_calendar(store, session)
+            calendar = read_calendar(store, session)
         _reject_if_not_session(session, calendar)
         cal_info = {"checked_by": "trading calendar", "stale": bool(calendar.calendar_stale), "reason": calendar.stale_reason}
         if calendar.calendar_stale:

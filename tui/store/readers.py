@@ -69,3 +69,18 @@ def read_board_inputs(store: Store, codes: list[str], benchmarks: list[str]) -> 
         sample_as_of=store.get_meta("sample_as_of"),
         last_errors=store.last_fetch_errors(limit=20),
     )
+
+
+def read_calendar(store: Store, today: date) -> Any:
+    """The trading calendar, falling back to the store's supplied trade dates past XSHG's end.
+
+    A broken stored ``trade_dates`` value does not stop the caller: the calendar then has no
+    supplied dates and says so through its own staleness flags.
+    """
+    from tui.domain.calendar import TradingCalendar
+
+    try:
+        supplied = store.trade_dates()
+    except Exception:  # noqa: BLE001 - a broken meta value must not stop the app or the snapshot
+        supplied = []
+    return TradingCalendar(supplied, today=today)
