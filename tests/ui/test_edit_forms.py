@@ -209,7 +209,7 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
         await settle(pilot)
         from functools import partial
 
-        from tui.config.names import name_lookup
+        from tui.views.names import name_lookup
 
         theme, theme_path = theme_and_path(app, "second")
         ctx = two_themes

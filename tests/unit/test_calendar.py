@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -21,14 +20,6 @@ def c():
 
 def at(*args):
     return datetime(*args, tzinfo=SH)
-
-
-def test_importing_the_module_does_not_import_exchange_calendars():
-    import subprocess
-
-    code = "import sys, tui.domain.calendar; print('exchange_calendars' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_national_day_2026(c):

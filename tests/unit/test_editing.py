@@ -752,13 +752,3 @@ def test_editor_reports_unreadable_or_wrong_files(tmp_path: Path, calendar: Path
         CatalystEditor(FIX / "theme.yaml")
     with pytest.raises(EditError, match="cannot read"):
         WatchlistEditor(tmp_path / "missing.yaml")
-
-
-@pytest.mark.parametrize("module", ["tui.config.editing", "tui.config.splice", "tui.config.atomic", "tui.commands.edit"])
-def test_editing_modules_are_headless(module):
-    import subprocess
-    import sys
-
-    code = f"import sys, {module}; bad = [m for m in ('textual', 'akshare') if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
-    assert result.returncode == 0, result.stdout + result.stderr

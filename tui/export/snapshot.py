@@ -817,7 +817,7 @@ def _reaction(project: Any, catalyst: Any, theme_ids: list[str], bars: pd.DataFr
     (It measured the catalyst's own stocks against the theme's benchmark: "1 只股票" against
     创业板指 where the study said n=17 against 沪深300.)
     """
-    from tui.analytics import DEFAULT_WINDOWS, event_study_windows
+    from tui.analytics.event_study import DEFAULT_WINDOWS, event_study_windows
 
     theme = _reaction_theme(project, catalyst, theme_ids)
     if not len(bars) or theme is None:

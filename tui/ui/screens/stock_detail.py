@@ -160,9 +160,6 @@ class StockDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="stock-detail")
     def load_prices(self) -> None:
         assert self.stock.code
-        from tui.ui.background import ensure_imports
-
-        ensure_imports()
         view = load_price_view(
             self.data_dir, self.stock.code, self.stock_theme.benchmark, self.catalysts, sessions=self.sessions
         )

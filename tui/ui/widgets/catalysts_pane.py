@@ -559,9 +559,6 @@ class CatalystsPane(Vertical):
     @work(thread=True, exit_on_error=False, group=WORKER_GROUP)
     def _measure(self, key: ReactionKey, data_dir: Path, catalyst: Catalyst, theme_codes: list[str], concern: list[str], theme_id: str | None) -> None:
         try:
-            from tui.ui.background import ensure_imports
-
-            ensure_imports()  # one thread imports the data stack; see tui.ui.background
             from tui.views import catalyst_reaction
 
             reaction = catalyst_reaction.load_reaction(data_dir, catalyst, theme_codes, concern, theme_id=theme_id)

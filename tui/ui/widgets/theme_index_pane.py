@@ -194,9 +194,6 @@ class ThemeIndexPane(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group=WORKER_GROUP)
     def _load(self, request: int, data_dir: Path, codes: list[str], benchmark: str) -> None:
         try:
-            from tui.ui.background import ensure_imports
-
-            ensure_imports()
             view = load_theme_index_view(data_dir, codes, benchmark)
         except Exception as exc:  # shown in the pane: a broken store must not crash the app
             text = f"{type(exc).__name__}: {exc}".replace(str(Path(data_dir).expanduser()), display_path(data_dir))
