@@ -221,6 +221,8 @@ def main() -> None:
         paints, quotes, exits = zip(*results)
         print(f"process start -> first painted board: median {statistics.median(paints):.3f} s (min {min(paints):.3f}, max {max(paints):.3f}) over {RUNS} runs after a warm-up; target < 0.6 s")
         print(f"  for scale, the floor in the same runs (bare Textual app, one 25-row table): median {statistics.median(floors):.3f} s (min {min(floors):.3f})")
+        ratios = [p / f for p, f in zip(paints, floors)]
+        print(f"  first paint / floor, run by run: median {statistics.median(ratios):.2f}x (min {min(ratios):.2f}, max {max(ratios):.2f}); target <= 2.0x")
         print(f"process start -> stored quotes shown: median {statistics.median(quotes):.3f} s (min {min(quotes):.3f}, max {max(quotes):.3f})")
         print(f"q -> process exited: median {statistics.median(exits):.3f} s")
         bench_refresh_processing(tmp_path / "data", all_codes)

@@ -555,9 +555,9 @@ class InAppSchedule:
     @property
     def calendar(self) -> Any:
         if self._calendar is None:
-            from tui.domain.calendar import default_calendar
+            from tui.domain.calendar import TradingCalendar
 
-            self._calendar = default_calendar()
+            self._calendar = TradingCalendar()
         return self._calendar
 
     @property
