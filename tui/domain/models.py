@@ -68,7 +68,7 @@ ReadingValue = Annotated[Value, BeforeValidator(_value), PlainSerializer(lambda 
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Source(_Model):

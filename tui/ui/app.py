@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.config.loader import Project, load_project
+from tui.config.project_cache import load_project_cached
 from tui.config.reload import file_stamps, keep_last_valid
 from tui.context import Context
 from tui.domain.models import Theme
@@ -231,7 +232,10 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         """
         self._recover_interrupted_edits()
         self._stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
-        new = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        if self._files_loaded:
+            new = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        else:  # the first paint: unchanged files come from the cache, without validating
+            new = load_project_cached(self.ctx.watchlists, self.ctx.catalysts, self.ctx.data_dir)
         outcome = keep_last_valid(self.project if self._files_loaded else None, new, self.ctx.catalysts)
         self._files_loaded = True
         self.project = outcome.project
