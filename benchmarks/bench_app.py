@@ -21,7 +21,6 @@ import termios
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -29,9 +28,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tui.domain.market import SHANGHAI  # noqa: E402
 from tui.store import Store  # noqa: E402
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 THEMES, PER_THEME = 40, 25
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 COLUMNS, LINES = 160, 50

@@ -24,24 +24,24 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
+from tui.domain.labels import MARKET_STATE_LABELS
+from tui.domain.market import (  # noqa: F401 - re-exported: the calendar's callers read them here too
+    AFTERNOON_OPEN,
+    AUCTION_END,
+    AUCTION_START,
+    CLOSING_AUCTION_START,
+    MARKET_CLOSE,
+    MORNING_CLOSE,
+    MORNING_OPEN,
+    SHANGHAI,
+)
 from tui.errors import ThemeTrackerError
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: Fixed-date holidays on which SSE/SZSE are closed every year (元旦, 劳动节, 国庆).
 FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
-
-AUCTION_START = time(9, 15)
-AUCTION_END = time(9, 25)
-MORNING_OPEN = time(9, 30)
-MORNING_CLOSE = time(11, 30)
-AFTERNOON_OPEN = time(13, 0)
-CLOSING_AUCTION_START = time(14, 57)
-MARKET_CLOSE = time(15, 0)
 
 
 class MarketState(str, Enum):
@@ -71,15 +71,7 @@ class MarketState(str, Enum):
         return self in (MarketState.PRE_OPEN_AUCTION, MarketState.OPEN, MarketState.CLOSING_AUCTION)
 
 
-_LABELS: dict[MarketState, tuple[str, str]] = {
-    MarketState.PRE_OPEN_AUCTION: ("集合竞价", "Opening auction"),
-    MarketState.PRE_OPEN: ("待开盘", "Pre-open"),
-    MarketState.OPEN: ("交易中", "Trading"),
-    MarketState.LUNCH_BREAK: ("午间休市", "Lunch break"),
-    MarketState.CLOSING_AUCTION: ("收盘竞价", "Closing auction"),
-    MarketState.CLOSED: ("已收盘", "Closed"),
-    MarketState.HOLIDAY: ("休市", "Market holiday"),
-}
+_LABELS: dict[MarketState, tuple[str, str]] = {MarketState(k): v for k, v in MARKET_STATE_LABELS.items()}
 
 
 def _as_date(value: date | datetime | str) -> date:

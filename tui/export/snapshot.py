@@ -42,19 +42,18 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from tui.analytics.catalyst_reaction import REACTION_BENCHMARK
+from tui.domain.labels import benchmark_name
+from tui.domain.market import MARKET_CLOSE, SHANGHAI
 from tui.errors import ThemeTrackerError, UsageError
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MARKET_CLOSE = time(15, 0)
 
 #: stocks.csv: the contract columns (issue 6), then extras.
 STOCK_COLUMNS: tuple[str, ...] = (
@@ -107,7 +106,6 @@ DEFAULT_DECIMALS = 8
 #: Columns holding whole numbers (pandas turns them into floats when a value is missing).
 INT_COLUMNS = frozenset({"days", "days_since_reading", "reaction_n", "n", "stocks", "priced", "up", "down",
                          "flat", "limit_up", "limit_down", "suspended_count", "stale", "sample"})
-BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
 
 
 NO_STOCK_DATA = "the store holds no bars or quotes for the watchlist stocks: run `theme-tracker refresh` first"
@@ -585,7 +583,7 @@ def build_snapshot(
             warnings.append(Warning_(
                 "benchmark",
                 f"benchmark {bm} has no stored bar for {session.isoformat()}: its move is left blank",
-                f"基准 {BENCHMARK_NAMES.get(bm, bm)}（{bm}）没有 {session.isoformat()} 的数据，涨跌幅留空",
+                f"基准 {benchmark_name(bm)}（{bm}）没有 {session.isoformat()} 的数据，涨跌幅留空",
             ))
     lean = pd.DataFrame(
         {

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -28,6 +27,7 @@ from tui.config.loader import Project, load_project
 from tui.config.project_cache import load_project_cached
 from tui.config.reload import file_stamps, keep_last_valid
 from tui.context import Context
+from tui.domain.market import SHANGHAI
 from tui.domain.models import Theme
 from tui.jobs.app_jobs import make_calendar, read_inputs, refresh_job
 from tui.ui.alerts_hook import AlertsMixin
@@ -44,7 +44,6 @@ from tui.ui.widgets.sidebar import ThemeSidebar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems")
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.

@@ -1,6 +1,12 @@
-"""UI labels in Chinese (default) and English."""
+"""UI labels in Chinese (default) and English.
+
+The benchmark names (``bench.<code>``) come from the domain's vocabulary, tui.domain.labels,
+which the headless export shares.
+"""
 
 from __future__ import annotations
+
+from tui.domain.labels import BENCHMARK_NAMES
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -95,8 +101,6 @@ LABELS: dict[str, dict[str, str]] = {
         "header.leader": "最高标",
         "header.laggard": "最弱",
         "header.excess": "超额",
-        "bench.sh000300": "沪深300",
-        "bench.sz399006": "创业板指",
         "detail.former": "曾用名",
         "detail.quote": "行情",
         "detail.basis_quote": "实时/最新报价",
@@ -437,8 +441,6 @@ LABELS: dict[str, dict[str, str]] = {
         "header.leader": "Leader",
         "header.laggard": "Laggard",
         "header.excess": "excess",
-        "bench.sh000300": "CSI 300",
-        "bench.sz399006": "ChiNext",
         "detail.former": "formerly",
         "detail.quote": "Quote",
         "detail.basis_quote": "latest quote",
@@ -690,6 +692,10 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+for _language, _names in BENCHMARK_NAMES.items():
+    LABELS[_language].update({f"bench.{code}": name for code, name in _names.items()})
+
+
 class Labels:
     """Label lookup for one language; falls back to Chinese, then the key itself."""
 
@@ -699,3 +705,8 @@ class Labels:
 
     def __call__(self, key: str) -> str:
         return self._table.get(key) or LABELS["zh"].get(key) or key
+
+    def benchmark(self, code: str) -> str:
+        """An index's name in this language (the code itself when unknown)."""
+        name = self(f"bench.{code}")
+        return code if name == f"bench.{code}" else name

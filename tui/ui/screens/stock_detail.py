@@ -200,9 +200,7 @@ class StockDetailScreen(Screen[None]):
     # ------------------------------------------------------------------ text parts
 
     def _bench_name(self) -> str:
-        code = self.stock_theme.benchmark
-        name = self.t(f"bench.{code}")
-        return code if name == f"bench.{code}" else name
+        return self.t.benchmark(self.stock_theme.benchmark)
 
     def _status_label(self) -> str:
         s = self.stock.status

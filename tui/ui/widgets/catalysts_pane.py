@@ -437,9 +437,6 @@ class CatalystsPane(Vertical):
 
     # ------------------------------------------------------------------ detail text
 
-    def _bench_name(self, code: str) -> str:
-        name = self.t(f"bench.{code}")
-        return code if name == f"bench.{code}" else name
 
     def _moves_text(self, c: Catalyst, codes: list[str], names: dict[str, str], reaction: CatalystReaction | None, error: str | None, own: bool) -> Text:
         t = self.t
@@ -475,7 +472,7 @@ class CatalystsPane(Vertical):
                 out.append(pad(fmt_frac(m.move), 8, right=True), style="bold")
         if moves and reaction is not None and reaction.benchmark_move is not None:
             bm = reaction.benchmark_move
-            out.append("\n  " + pad(f"{self._bench_name(bm.code)} {bm.code}", width), style="dim")
+            out.append("\n  " + pad(f"{self.t.benchmark(bm.code)} {bm.code}", width), style="dim")
             out.append(pad(fmt_frac(bm.move), 8, right=True), style="dim")
         return out
 
@@ -513,7 +510,7 @@ class CatalystsPane(Vertical):
         head = t("cat.reaction_head").format(
             theme=theme.name if theme else "—",
             n=len(reaction.theme_codes),
-            bench=f"{self._bench_name(reaction.benchmark)} {reaction.benchmark}",
+            bench=f"{self.t.benchmark(reaction.benchmark)} {reaction.benchmark}",
             day0=reaction.day0.isoformat() if reaction.day0 else "—",
         )
         if reaction.sample:

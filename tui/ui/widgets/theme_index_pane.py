@@ -256,7 +256,7 @@ class ThemeIndexPane(Vertical):
             series.append(ChartSeries(t("index.cap"), view.cap, "accent"))
         colors = {view.benchmark: "foreground-muted"}
         for code, values in view.benchmarks.items():
-            series.append(ChartSeries(self._bench_name(code), values, colors.get(code, "secondary")))
+            series.append(ChartSeries(self.t.benchmark(code), values, colors.get(code, "secondary")))
         dates = view.dates
         self._on_chart(lambda chart: chart.show(dates, series))
         self.query_one("#ti-returns", Static).update(self._returns_text())
@@ -264,9 +264,6 @@ class ThemeIndexPane(Vertical):
 
     # ------------------------------------------------------------------ text parts
 
-    def _bench_name(self, code: str) -> str:
-        name = self.t(f"bench.{code}")
-        return code if name == f"bench.{code}" else name
 
     def _stock_name(self, code: str) -> str:
         if self.shown_theme is not None:
@@ -300,7 +297,7 @@ class ThemeIndexPane(Vertical):
             parts.append(t("index.no_bench").format(code=view.benchmark))
         for code, last in view.bench_as_of.items():
             if view.as_of is not None and last < view.as_of:
-                parts.append(t("index.bench_behind").format(name=self._bench_name(code), as_of=last.isoformat()))
+                parts.append(t("index.bench_behind").format(name=self.t.benchmark(code), as_of=last.isoformat()))
         return " · ".join(parts)
 
     def _signed(self, value: float, width: int) -> tuple[str, str]:
@@ -323,7 +320,7 @@ class ThemeIndexPane(Vertical):
         view = self.view
         if view is None or not view.has_data:
             return Content("")
-        bench = self._bench_name(view.benchmark)
+        bench = self.t.benchmark(view.benchmark)
         rows: list[tuple[str, str]] = [(t("index.equal"), EQUAL)]
         if CAP in view.returns:
             rows.append((t("index.cap"), CAP))
@@ -333,7 +330,7 @@ class ThemeIndexPane(Vertical):
             rows.append((t("index.excess").format(index=t("index.equal_short"), bench=bench), EXCESS_EQUAL))
         if EXCESS_CAP in view.returns:
             rows.append((t("index.excess").format(index=t("index.cap_short"), bench=bench), EXCESS_CAP))
-        rows += [(self._bench_name(c), c) for c in view.benchmarks if c != view.benchmark and c in view.returns]
+        rows += [(self.t.benchmark(c), c) for c in view.benchmarks if c != view.benchmark and c in view.returns]
         keys = [f"ret_{n}d" for n in PERIODS] + ["ret_ytd"]
         heads = [t("index.sessions").format(n=n) for n in PERIODS] + [self._ytd_label()]
         name_w = max([cell_len(t("index.returns")), *(cell_len(name) for name, _ in rows)]) + 1
