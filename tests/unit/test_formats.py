@@ -24,3 +24,12 @@ def test_pad_counts_terminal_cells_not_characters():
     assert pad("沪深300", 9) == "沪深300  "  # two CJK characters are four cells
     assert pad("+1.00%", 8, right=True) == "  +1.00%"
     assert pad("too long", 3) == "too long"
+
+
+def test_a_signed_return_is_red_up_green_down_unless_configured_otherwise():
+    from tui.ui.formatting import signed_return
+
+    assert signed_return(0.05, 8) == ("  +5.00%", "$error")
+    assert signed_return(-0.05, 8) == ("  -5.00%", "$success")
+    assert signed_return(0.05, 8, "green") == ("  +5.00%", "$success")
+    assert signed_return(math.nan, 4) == ("   —", "") and signed_return(0.0, 6)[1] == ""

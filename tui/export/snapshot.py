@@ -771,9 +771,9 @@ def _catalyst_rows(
                 entry.days, entry.bucket.value, c.impact, ";".join(theme_ids), ";".join(c.stocks), c.id,
                 entry.needs_update,
                 _window_text(to_date["window"]) if to_date else None,
-                _pct(to_date.get("theme_return")) if to_date else None,
-                _pct(to_date.get("benchmark_return")) if to_date else None,
-                _pct(to_date.get("theme_abnormal")) if to_date else None,
+                _percent_points(to_date.get("theme_return")) if to_date else None,
+                _percent_points(to_date.get("benchmark_return")) if to_date else None,
+                _percent_points(to_date.get("theme_abnormal")) if to_date else None,
                 to_date.get("n") if to_date else None,
                 reaction["benchmark"] if reaction else None,
             )
@@ -786,7 +786,7 @@ def _catalyst_rows(
     return frame, reactions
 
 
-def _pct(value: float | None) -> float | None:
+def _percent_points(value: float | None) -> float | None:
     return None if value is None else value * 100.0
 
 

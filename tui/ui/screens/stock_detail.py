@@ -40,7 +40,8 @@ from tui.domain.models import (
     Theme,
 )
 from tui.domain.timeline import build_timeline, countdown_label
-from tui.formats import fmt_frac, pad
+from tui.formats import pad
+from tui.ui.formatting import signed_return
 from tui.ui.i18n import Labels
 from tui.ui.widgets.price_chart import ChartMarker, ChartSeries, PriceChart
 from tui.views.price import CHART_SESSIONS, PERIODS, PriceView, load_price_view
@@ -249,12 +250,7 @@ class StockDetailScreen(Screen[None]):
         return Content(text)
 
     def _signed(self, value: float, width: int) -> tuple[str, str]:
-        text = pad(fmt_frac(value), width, right=True)
-        if value is None or not math.isfinite(value) or value == 0:
-            return (text, "")
-        up = value > 0
-        red = up if self.up_color != "green" else not up
-        return (text, "$error" if red else "$success")
+        return signed_return(value, width, self.up_color)
 
     def _returns_text(self) -> Content:
         t = self.t

@@ -34,8 +34,8 @@ from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.domain.models import Theme
-from tui.formats import fmt_frac, pad
-from tui.ui.formatting import display_path
+from tui.formats import pad
+from tui.ui.formatting import display_path, signed_return
 from tui.ui.i18n import Labels
 from tui.views.theme_index import (
     CAP,
@@ -301,12 +301,7 @@ class ThemeIndexPane(Vertical):
         return " · ".join(parts)
 
     def _signed(self, value: float, width: int) -> tuple[str, str]:
-        text = pad(fmt_frac(value), width, right=True)
-        if value is None or not math.isfinite(value) or value == 0:
-            return (text, "")
-        up = value > 0
-        red = up if self.up_color != "green" else not up
-        return (text, "$error" if red else "$success")
+        return signed_return(value, width, self.up_color)
 
     def _ytd_label(self) -> str:
         view = self.view
