@@ -2,7 +2,8 @@
 level, inside functions, and under ``TYPE_CHECKING``) is collected with an AST walk, then:
 
 * imports run only down the layers
-  foundations <- config/sources/store <- analytics <- views <- jobs/export <- commands/ui <- cli;
+  foundations <- config/sources/store <- analytics/alerts <- views <- jobs/export <- commands/ui <- cli
+  (alerts' quiet hours, pure time arithmetic that the settings check, sit with the foundations);
 * no headless module (everything outside ``tui.ui``, and the ``app`` command that opens it) can
   reach Textual, even through an import inside a function;
 * the first paint's modules import no data stack at module level, importing a command or the
@@ -34,9 +35,9 @@ PACKAGE = ROOT / "tui"
 #: Layers, lowest first. A module may import its own layer and those below it.
 #: A module is placed by its longest matching prefix.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("tui.__init__", "tui.errors", "tui.paths", "tui.formats", "tui.domain"),
+    ("tui.__init__", "tui.errors", "tui.paths", "tui.formats", "tui.domain", "tui.alerts.quiet"),
     ("tui.settings", "tui.config", "tui.sources", "tui.store"),
-    ("tui.analytics",),
+    ("tui.analytics", "tui.alerts"),
     ("tui.views",),
     ("tui.jobs", "tui.export"),
     ("tui.context", "tui.commands", "tui.ui"),
