@@ -2,7 +2,7 @@
 level, inside functions, and under ``TYPE_CHECKING``) is collected with an AST walk, then:
 
 * imports run only down the layers
-  foundations <- config/sources/store <- analytics/alerts <- views <- jobs/export <- commands/ui <- cli
+  foundations <- config/sources/store <- analytics/alerts <- views/jobs/export <- commands/ui <- cli
   (alerts' quiet hours, pure time arithmetic that the settings check, sit with the foundations);
 * no headless module (everything outside ``tui.ui``, and the ``app`` command that opens it) can
   reach Textual, even through an import inside a function;
@@ -38,8 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("tui.__init__", "tui.errors", "tui.paths", "tui.formats", "tui.domain", "tui.alerts.quiet"),
     ("tui.settings", "tui.config", "tui.sources", "tui.store"),
     ("tui.analytics", "tui.alerts"),
-    ("tui.views",),
-    ("tui.jobs", "tui.export"),
+    ("tui.views", "tui.jobs", "tui.export"),
     ("tui.context", "tui.commands", "tui.ui"),
     ("tui.cli", "tui.__main__"),
 )
