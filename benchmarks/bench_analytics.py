@@ -13,7 +13,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from tui.analytics import event_study_many, limit_flags, theme_index, trailing_returns
+from tui.analytics import event_study_many, limit_flags, trailing_returns
+from tui.analytics.theme_index import theme_index
 
 N_STOCKS = 5_000
 N_SESSIONS = 2_500

@@ -22,7 +22,6 @@ import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -34,12 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_app import bench_project  # noqa: E402
 
 from tests.ui.fakes import quote_frame  # noqa: E402
+from tui.domain.market import SHANGHAI  # noqa: E402
 from tui.context import Context  # noqa: E402
 from tui.sources.base import FetchResult  # noqa: E402
 from tui.ui.app import make_app  # noqa: E402
 from tui.ui.widgets.board_pane import BoardPane  # noqa: E402
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 NETWORK_WAIT_S = 0.005
 PRESS_EVERY_S = 0.1
 #: Stocks whose histories the refresh fetches (quotes are fetched for all 1,000).

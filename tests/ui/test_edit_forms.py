@@ -8,6 +8,7 @@ overwritten (the form says so and offers 重新加载); cancel writes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import shutil
 from pathlib import Path
@@ -75,6 +76,21 @@ def two_themes(files: Context) -> Context:
 
 def app_for(ctx: Context, **kw):
     return make_app(ctx, today=TODAY, poll=False, load_data=False, **kw)
+
+
+@pytest.fixture
+def opened(files: Context):
+    """``async with opened() as (app, pilot)``: the app on the copied files (or on the context
+    given), started, with its start-up work settled."""
+
+    @contextlib.asynccontextmanager
+    async def open_app(ctx: Context | None = None, **kw):
+        app = app_for(ctx or files, **kw)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            yield app, pilot
+
+    return open_app
 
 
 async def settle(pilot) -> None:
@@ -148,12 +164,10 @@ def reload_app(results: list, app) -> None:
 # ---------------------------------------------------------------------- add a stock
 
 
-async def test_add_stock_writes_only_its_lines_with_the_code_quoted(files):
-    app = app_for(files)
+async def test_add_stock_writes_only_its_lines_with_the_code_quoted(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         downstream = [s.code for s in theme.stocks if s.segment == "下游"]
         form = AddStockForm(app.labels, theme, theme_path)
@@ -194,13 +208,11 @@ async def test_add_stock_writes_only_its_lines_with_the_code_quoted(files):
         assert stock(app, "300418").risks == ["商业化进度不及预期", "算力成本上升"]
 
 
-async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_editable(two_themes):
-    app = app_for(two_themes)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_editable(two_themes, opened):
+    async with opened(two_themes) as (app, pilot):
         from functools import partial
 
-        from tui.config.names import name_lookup
+        from tui.views.names import name_lookup
 
         theme, theme_path = theme_and_path(app, "second")
         ctx = two_themes
@@ -235,12 +247,10 @@ async def test_add_stock_fills_the_name_from_another_watchlist_and_it_stays_edit
     ],
     ids=["bad-code", "duplicate", "no-name", "no-code"],
 )
-async def test_add_stock_refuses_an_invalid_stock_in_the_form(files, code, name, reason):
-    app = app_for(files)
+async def test_add_stock_refuses_an_invalid_stock_in_the_form(files, code, name, reason, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_bytes()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = AddStockForm(app.labels, theme, theme_path, name_lookup_factory=lambda: (lambda _code: None))
         results = await open_form(pilot, form)
@@ -261,12 +271,10 @@ async def test_add_stock_refuses_an_invalid_stock_in_the_form(files, code, name,
         assert '"300418"' in path.read_text(encoding="utf-8")
 
 
-async def test_cancel_writes_nothing(files):
-    app = app_for(files)
+async def test_cancel_writes_nothing(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_bytes()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = AddStockForm(app.labels, theme, theme_path)
         results = await open_form(pilot, form)
@@ -290,11 +298,9 @@ async def test_cancel_writes_nothing(files):
 # ---------------------------------------------------------------------- conflicts
 
 
-async def test_a_file_changed_after_the_app_loaded_it_is_not_overwritten(files):
-    app = app_for(files)
+async def test_a_file_changed_after_the_app_loaded_it_is_not_overwritten(files, opened):
     path = files.watchlists / THEME_FILE
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = AddStockForm(app.labels, theme, theme_path)
         results = await open_form(pilot, form)
@@ -319,13 +325,11 @@ async def test_a_file_changed_after_the_app_loaded_it_is_not_overwritten(files):
         assert text.endswith("# edited in another editor\n") and '"300418"' in text
 
 
-async def test_a_conflict_found_by_the_editing_api_is_reported_too(files):
+async def test_a_conflict_found_by_the_editing_api_is_reported_too(files, opened):
     """The app already reloaded the outside change (its file watcher), but the form's editor
     read the file before it: the editing API refuses with ConflictError."""
-    app = app_for(files)
     path = files.catalysts
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         form = CatalystStatusForm(app.labels, path, catalyst(app, "annuoqi-restructuring"))
         results = await open_form(pilot, form)
         changed = path.read_text(encoding="utf-8").replace("安诺其重组事项结果", "安诺其重组事项进展")
@@ -338,10 +342,8 @@ async def test_a_conflict_found_by_the_editing_api_is_reported_too(files):
         assert path.read_text(encoding="utf-8") == changed
 
 
-async def test_a_file_that_cannot_be_read_is_reported_in_the_form(files):
-    app = app_for(files)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_a_file_that_cannot_be_read_is_reported_in_the_form(files, opened):
+    async with opened() as (app, pilot):
         form = CatalystStatusForm(app.labels, files.catalysts, catalyst(app, "annuoqi-restructuring"))
         files.catalysts.rename(files.catalysts.with_suffix(".moved"))
         results: list = []
@@ -364,12 +366,10 @@ async def test_a_file_that_cannot_be_read_is_reported_in_the_form(files):
 # ---------------------------------------------------------------------- edit, remove, move
 
 
-async def test_edit_stock_writes_only_the_changed_fields(files):
-    app = app_for(files)
+async def test_edit_stock_writes_only_the_changed_fields(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = EditStockForm(app.labels, theme, theme_path, stock(app, "300133"))
         results = await open_form(pilot, form)
@@ -386,12 +386,10 @@ async def test_edit_stock_writes_only_the_changed_fields(files):
         assert stock(app, "300133").risks[-1] == "算力价格下行"
 
 
-async def test_edit_stock_refuses_an_empty_name(files):
-    app = app_for(files)
+async def test_edit_stock_refuses_an_empty_name(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_bytes()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = EditStockForm(app.labels, theme, theme_path, stock(app, "300133"))
         results = await open_form(pilot, form)
@@ -401,12 +399,10 @@ async def test_edit_stock_refuses_an_empty_name(files):
     assert path.read_bytes() == before
 
 
-async def test_remove_stock_after_confirming(files):
-    app = app_for(files)
+async def test_remove_stock_after_confirming(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = RemoveStockForm(app.labels, theme, theme_path, stock(app, "300133"))
         results = await open_form(pilot, form)
@@ -421,12 +417,10 @@ async def test_remove_stock_after_confirming(files):
         assert "300133" not in board_keys(app)
 
 
-async def test_move_stock_to_another_segment(files):
-    app = app_for(files)
+async def test_move_stock_to_another_segment(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, _ = theme_and_path(app)
         form = MoveStockForm(app.labels, theme, stock(app, "300133"), app.project.themes, app.project.theme_files)
         results = await open_form(pilot, form)
@@ -442,13 +436,11 @@ async def test_move_stock_to_another_segment(files):
         assert supporting[-1] == "300133"
 
 
-async def test_move_stock_to_another_theme(two_themes):
-    app = app_for(two_themes)
+async def test_move_stock_to_another_theme(two_themes, opened):
     src = two_themes.watchlists / THEME_FILE
     dst = two_themes.watchlists / "second.yaml"
     src_before = src.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened(two_themes) as (app, pilot):
         theme, _ = theme_and_path(app)
         form = MoveStockForm(app.labels, theme, stock(app, "300133"), app.project.themes, app.project.theme_files)
         results = await open_form(pilot, form)
@@ -470,12 +462,10 @@ async def test_move_stock_to_another_theme(two_themes):
 # ---------------------------------------------------------------------- catalysts
 
 
-async def test_add_catalyst_appends_it_to_the_calendar(files):
-    app = app_for(files)
+async def test_add_catalyst_appends_it_to_the_calendar(files, opened):
     path = files.catalysts
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         form = CatalystForm(app.labels, path, project=app.project, themes=["compute-power"])
         results = await open_form(pilot, form)
         assert form.query_one("#themes", Input).value == "compute-power"
@@ -510,12 +500,10 @@ async def test_add_catalyst_appends_it_to_the_calendar(files):
     [("#date", "2025-02-30", "2025-02-30 这一天不存在"), ("#id", "Bad Id", "只能用小写字母"), ("#stocks", "30013X", "应为6位数字")],
     ids=["date", "id", "stock"],
 )
-async def test_add_catalyst_refuses_an_invalid_value(files, field, value, reason):
-    app = app_for(files)
+async def test_add_catalyst_refuses_an_invalid_value(files, field, value, reason, opened):
     path = files.catalysts
     before = path.read_bytes()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         form = CatalystForm(app.labels, path, project=app.project)
         results = await open_form(pilot, form)
         form.query_one("#id", Input).value = "test-event"
@@ -527,10 +515,8 @@ async def test_add_catalyst_refuses_an_invalid_value(files, field, value, reason
     assert path.read_bytes() == before
 
 
-async def test_add_catalyst_warns_about_unknown_references(files):
-    app = app_for(files)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_add_catalyst_warns_about_unknown_references(files, opened):
+    async with opened() as (app, pilot):
         form = CatalystForm(app.labels, files.catalysts, project=app.project)
         results = await open_form(pilot, form)
         form.query_one("#id", Input).value = "test-event"
@@ -541,12 +527,10 @@ async def test_add_catalyst_warns_about_unknown_references(files):
         assert results[0].warnings == ("theme 'no-such-theme' is defined by no watchlist",)
 
 
-async def test_edit_catalyst_writes_only_the_changed_fields(files):
-    app = app_for(files)
+async def test_edit_catalyst_writes_only_the_changed_fields(files, opened):
     path = files.catalysts
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         form = CatalystForm(app.labels, path, catalyst=catalyst(app, "annuoqi-restructuring"), project=app.project)
         results = await open_form(pilot, form)
         assert form.query_one("#id", Input).disabled
@@ -561,12 +545,10 @@ async def test_edit_catalyst_writes_only_the_changed_fields(files):
         assert str(catalyst(app, "annuoqi-restructuring").date) == "2026Q1"
 
 
-async def test_set_catalyst_status_and_outcome(files):
-    app = app_for(files)
+async def test_set_catalyst_status_and_outcome(files, opened):
     path = files.catalysts
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         form = CatalystStatusForm(app.labels, path, catalyst(app, "annuoqi-restructuring"))
         results = await open_form(pilot, form)
         form.query_one("#status", Select).value = "cancelled"
@@ -584,12 +566,10 @@ async def test_set_catalyst_status_and_outcome(files):
 # ---------------------------------------------------------------------- readings
 
 
-async def test_add_reading_in_date_order(files):
-    app = app_for(files)
+async def test_add_reading_in_date_order(files, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_text(encoding="utf-8")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         indicator = next(i for i in theme.indicators if i.id == "voucher-uptake")
         form = ReadingForm(app.labels, theme, theme_path, indicator, today=TODAY)
@@ -612,12 +592,10 @@ async def test_add_reading_in_date_order(files):
     [("2026-11-22", "lots", "无法把 lots 读作数值"), ("2025-02-30", "12", "2025-02-30 这一天不存在"), ("2026-11-22", "", "请填写数值")],
     ids=["value", "date", "empty"],
 )
-async def test_add_reading_refuses_an_invalid_value(files, date_text, value, reason):
-    app = app_for(files)
+async def test_add_reading_refuses_an_invalid_value(files, date_text, value, reason, opened):
     path = files.watchlists / THEME_FILE
     before = path.read_bytes()
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = ReadingForm(app.labels, theme, theme_path, theme.indicators[0], today=TODAY)
         results = await open_form(pilot, form)
@@ -632,11 +610,9 @@ async def test_add_reading_refuses_an_invalid_value(files, date_text, value, rea
 # ---------------------------------------------------------------------- the entry API
 
 
-async def test_open_helpers_use_the_highlighted_rows_and_reload_after_saving(files):
-    app = app_for(files)
+async def test_open_helpers_use_the_highlighted_rows_and_reload_after_saving(files, opened):
     path = files.watchlists / THEME_FILE
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         board = app.query_one("#board-table", DataTable)
         board.move_cursor(row=board.get_row_index("300133"))
         await pilot.pause()
@@ -682,11 +658,9 @@ async def test_open_helpers_use_the_highlighted_rows_and_reload_after_saving(fil
         await settle(pilot)
 
 
-async def test_app_keys_open_the_form_of_the_active_tab(files):
+async def test_app_keys_open_the_form_of_the_active_tab(files, opened):
     """n/e/d/m/t open the form that fits the active tab; a key with nothing to do there says so."""
-    app = app_for(files)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with opened() as (app, pilot):
         board = app.query_one("#board-table", DataTable)
         board.move_cursor(row=board.get_row_index("300133"))
         await pilot.pause()
@@ -741,10 +715,8 @@ async def test_app_keys_open_the_form_of_the_active_tab(files):
         assert stock(app, "300133").notes == "按键打开"
 
 
-async def test_open_helpers_refuse_when_nothing_is_highlighted(files):
-    app = app_for(files)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_open_helpers_refuse_when_nothing_is_highlighted(files, opened):
+    async with opened() as (app, pilot):
         board = app.query_one("#board-table", DataTable)
         board.move_cursor(row=0)  # a segment header
         await pilot.pause()
@@ -756,10 +728,8 @@ async def test_open_helpers_refuse_when_nothing_is_highlighted(files):
         assert not isinstance(app.screen, EditForm)
 
 
-async def test_forms_in_english(files):
-    app = app_for(files, language="en")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+async def test_forms_in_english(files, opened):
+    async with opened(files, language="en") as (app, pilot):
         theme, theme_path = theme_and_path(app)
         form = ReadingForm(app.labels, theme, theme_path, theme.indicators[0], today=TODAY)
         await open_form(pilot, form)

@@ -18,12 +18,9 @@ from tui.config.loader import Project, load_project
 from tui.domain.models import Catalyst, Stock, Theme
 from tui.ui.i18n import Labels
 from tui.ui.screens import stock_detail
-from tui.ui.screens.stock_detail import (
-    StockDetailScreen,
-    build_price_view,
-    catalyst_session,
-)
+from tui.ui.screens.stock_detail import StockDetailScreen
 from tui.ui.widgets.price_chart import PriceChart
+from tui.views.price import build_price_view, catalyst_session
 
 SAMPLE_CSV = ROOT / "tui" / "data" / "sample" / "a_share_daily_qfq_20240102_20251121.csv"
 INDEX_CSV = ROOT / "tui" / "data" / "sample" / "index_daily_000300_399006_20240102_20251121.csv"

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import math
-import subprocess
-import sys
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,7 +23,8 @@ from tui.domain.models import Stock, Theme
 from tui.store.store import Store
 from tui.ui.i18n import LABELS, Labels
 from tui.ui.widgets.price_chart import PriceChart
-from tui.ui.widgets.theme_index_pane import ThemeIndexPane, theme_codes
+from tui.ui.widgets.theme_index_pane import ThemeIndexPane
+from tui.views.theme_index import theme_codes
 
 SAMPLE_CSV = ROOT / "tui" / "data" / "sample" / "a_share_daily_qfq_20240102_20251121.csv"
 INDEX_CSV = ROOT / "tui" / "data" / "sample" / "index_daily_000300_399006_20240102_20251121.csv"
@@ -353,15 +352,6 @@ def test_every_index_label_exists_in_both_languages():
     zh = {k for k in LABELS["zh"] if k.startswith("index.")} | {"tab.index"} & set(LABELS["zh"])
     en = {k for k in LABELS["en"] if k.startswith("index.")} | {"tab.index"} & set(LABELS["en"])
     assert zh == en and "tab.index" in zh and len(zh) > 20
-
-
-def test_importing_the_pane_does_not_import_pandas_or_the_store():
-    code = (
-        "import sys, tui.ui.widgets.theme_index_pane; "
-        "assert 'pandas' not in sys.modules and 'tui.store.store' not in sys.modules, 'heavy import'"
-    )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
 
 
 def test_math_helper_sanity():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tui.domain import calendar as cal
 from tui.domain.calendar import MarketState, TradingCalendar
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -21,14 +19,6 @@ def c():
 
 def at(*args):
     return datetime(*args, tzinfo=SH)
-
-
-def test_importing_the_module_does_not_import_exchange_calendars():
-    import subprocess
-
-    code = "import sys, tui.domain.calendar; print('exchange_calendars' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
 
 
 def test_national_day_2026(c):
@@ -158,17 +148,14 @@ def test_supplied_dates_do_not_override_xshg():
     assert not c.is_session(date(2026, 10, 10))
 
 
-def test_module_level_functions_and_set_trade_dates():
-    try:
-        assert cal.is_session("2026-10-08")
-        assert cal.market_state(at(2026, 10, 8, 9, 20)) is MarketState.PRE_OPEN_AUCTION
-        assert cal.next_session("2026-09-30") == date(2026, 10, 8)
-        assert cal.previous_session("2026-10-08") == date(2026, 9, 30)
-        assert cal.trading_days_between("2026-09-30", "2026-10-08") == 1
-        assert cal.sessions_in_range("2026-10-01", "2026-10-07") == []
-        assert cal.next_open(at(2026, 10, 1, 12, 0)) == at(2026, 10, 8, 9, 30)
-        cal.set_trade_dates(["2027-01-04"])
-        assert cal.default_calendar().known_end == date(2027, 1, 4)
-        assert isinstance(cal.calendar_stale(), bool) and isinstance(cal.stale_reason(), str)
-    finally:
-        cal.set_trade_dates(None)
+def test_a_default_calendar_answers_every_question_and_takes_supplied_dates():
+    c = TradingCalendar()
+    assert c.is_session("2026-10-08")
+    assert c.market_state(at(2026, 10, 8, 9, 20)) is MarketState.PRE_OPEN_AUCTION
+    assert c.next_session("2026-09-30") == date(2026, 10, 8)
+    assert c.previous_session("2026-10-08") == date(2026, 9, 30)
+    assert c.trading_days_between("2026-09-30", "2026-10-08") == 1
+    assert c.sessions_in_range("2026-10-01", "2026-10-07") == []
+    assert c.next_open(at(2026, 10, 1, 12, 0)) == at(2026, 10, 8, 9, 30)
+    assert TradingCalendar(["2027-01-04"]).known_end == date(2027, 1, 4)
+    assert isinstance(c.calendar_stale, bool) and isinstance(c.stale_reason, str)

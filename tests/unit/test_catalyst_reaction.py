@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,9 +18,9 @@ from tests.conftest import CATALYSTS, ROOT, WATCHLISTS
 from tui.analytics.catalyst_reaction import (
     REACTION_WINDOWS,
     compute_reaction,
-    load_reaction,
     stock_move,
 )
+from tui.views.catalyst_reaction import load_reaction
 from tui.cli import main
 from tui.config.loader import load_project
 from tui.domain.calendar import TradingCalendar
@@ -142,15 +140,6 @@ def test_a_catalyst_before_the_first_stored_bar_is_not_measured():
 
 def test_stock_move_without_bars():
     assert stock_move("000001", pd.Series(dtype="float64"), date(2025, 1, 1)).reason == "no bars"
-
-
-def test_module_does_not_import_textual():
-    code = "import sys, tui.analytics.catalyst_reaction; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.strip() == "False"
-
-
-# --------------------------------------------------------------------------- pane helpers
 
 
 def weekday_sessions(start: date, end: date) -> list[date]:

@@ -366,24 +366,6 @@ def test_json_to_stdout_is_only_json(monkeypatch, capsys, tmp_path, offline):
     assert not (tmp_path / "d" / "snapshots").exists()  # nothing written to disk
 
 
-def test_snapshot_never_imports_textual(tmp_path):
-    import subprocess
-    import sys
-
-    code = (
-        "import sys\n"
-        "from tui.cli import main\n"
-        f"rc = main(['--data-dir', {str(tmp_path / 'd')!r}, 'snapshot', '--date', '{DAY}', '--out', {str(tmp_path / 'o')!r}])\n"
-        "assert rc == 0, rc\n"
-        "assert not any(m == 'textual' or m.startswith('textual.') for m in sys.modules), 'textual imported'\n"
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parents[2])  # fmt: skip
-    assert proc.returncode == 0, proc.stderr
-
-
-
-
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 @pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
 def test_snapshot_files_follow_the_users_umask(ctx, tmp_path, capsys, umask, mode):

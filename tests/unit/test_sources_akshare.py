@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
 import sys
 from datetime import date, datetime
 
@@ -22,15 +21,6 @@ NOW = datetime(2025, 11, 21, 16, 0, tzinfo=SHANGHAI)
 def make_source(fake, **kw) -> AkshareSource:
     kw.setdefault("timeout", 2.0)
     return AkshareSource(loader=lambda: fake, sleep=lambda s: None, clock=lambda: NOW, **kw)
-
-
-def test_import_does_not_import_akshare():
-    code = (
-        "import sys; import tui.sources.akshare_source, tui.sources.sample_source, tui.jobs.refresh, "
-        "tui.commands.refresh; print('akshare' in sys.modules, 'requests' in sys.modules)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "False"]
 
 
 def test_bid_ask_quote_normalized():

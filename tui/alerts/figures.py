@@ -22,14 +22,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from tui.analytics.limits import limit_flags
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tui.domain.market import MARKET_CLOSE, SHANGHAI
 #: Before this time on a session day, sources report zeros (the opening auction ends 09:25).
 PRE_OPEN_UNTIL = time(9, 25)
 #: Averages for 放量 are over this many previous sessions (the session itself excluded).
@@ -45,7 +43,7 @@ def is_st_name(name: object) -> bool:
 
 
 def close_time(day: date) -> datetime:
-    return datetime.combine(day, time(15, 0), SHANGHAI)
+    return datetime.combine(day, MARKET_CLOSE, SHANGHAI)
 
 
 @dataclass(frozen=True)
@@ -248,7 +246,7 @@ def live_figures(
     now = now.astimezone(SHANGHAI)
     codes = list(dict.fromkeys(codes))
     expected = calendar.last_close(now)
-    trading = calendar.is_session(now.date()) and now.time() >= PRE_OPEN_UNTIL and now.time() < time(15, 0)
+    trading = calendar.is_session(now.date()) and now.time() >= PRE_OPEN_UNTIL and now.time() < MARKET_CLOSE
     session = now.date() if calendar.is_session(now.date()) and now.time() >= PRE_OPEN_UNTIL else expected
     start = now.date() - timedelta(days=HISTORY_DAYS)
     bars = store.bars_for(codes, start=start, end=now.date()) if codes else store.bars_for([])

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime, time
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tui.domain.market import SHANGHAI
 
 
 def parse_window(text: str) -> tuple[time, time]:

@@ -12,15 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from tui.analytics.limits import limit_prices_cents
 from tui.domain.codes import CodeError, parse_code
+from tui.domain.market import MARKET_CLOSE, SHANGHAI
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 BOARD_COLUMNS = [
     "code", "name", "price", "change", "change_pct", "amount", "turnover_rate", "market_cap",
@@ -45,7 +44,7 @@ def _limit_pct(code: str, st: bool, on: datetime) -> float:
 
 
 def _close_at_session_end(day: pd.Timestamp) -> pd.Timestamp:
-    return pd.Timestamp(day.year, day.month, day.day, 15, 0, tz=SHANGHAI)
+    return pd.Timestamp(datetime.combine(day, MARKET_CLOSE), tz=SHANGHAI)
 
 
 def build_board(

@@ -16,8 +16,8 @@ undated catalyst gets neither (``"undated"``); one dated to a day after the last
 gets neither either (``"after_bars"``), nor does one dated before the benchmark's first
 stored bar (``"before_bars"``: day 0 would otherwise be the first stored session, years later).
 
-:func:`compute_reaction` is pure pandas on bars-contract frames; :func:`load_reaction` opens
-its own Store (call it in a worker thread: sqlite connections cannot cross threads).
+:func:`compute_reaction` is pure pandas on bars-contract frames; it opens no store: the
+loader :func:`tui.views.catalyst_reaction.load_reaction` reads the frames (in a worker thread).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 import pandas as pd
 
@@ -165,37 +164,3 @@ def compute_reaction(
     study_bars = bars.loc[bars["code"].isin(theme_codes) & (bars["date"] >= pd.Timestamp(lo)) & (bars["date"] <= pd.Timestamp(hi))]
     results = event_study_windows(study_bars, window_bench, start, list(windows), theme_codes)
     return CatalystReaction(status="ok", results=results, **common)
-
-
-def load_reaction(
-    data_dir: str | Path,
-    catalyst: Catalyst,
-    theme_codes: Sequence[str],
-    concern_codes: Sequence[str],
-    *,
-    theme_id: str | None = None,
-    benchmark: str = REACTION_BENCHMARK,
-    windows: Sequence[tuple[int, int]] = REACTION_WINDOWS,
-) -> CatalystReaction:
-    """Read what :func:`compute_reaction` needs from a Store of this thread's own."""
-    from tui.store import Store
-
-    if catalyst.date is None:
-        return compute_reaction(catalyst, theme_codes, concern_codes, pd.DataFrame(), pd.DataFrame(), theme_id=theme_id, benchmark=benchmark, windows=windows)
-    start = catalyst.date.start
-    lo, hi = study_range(start, windows)
-    move_from = start - timedelta(days=MOVE_LOOKBACK_DAYS)
-    with Store.open(data_dir) as store:
-        frames = [store.bars_for(list(theme_codes), adjust="qfq", start=lo, end=hi)]
-        if concern_codes:
-            frames.append(store.bars_for(list(concern_codes), adjust="qfq", start=min(lo, move_from)))
-        bench_bars = store.bars(benchmark, adjust="qfq", start=min(lo, move_from))
-        sample_as_of = store.get_meta("sample_as_of")
-        bench_last_bar = store.last_bar_date(benchmark) if bench_bars.empty else None
-    nonempty = [f for f in frames if len(f)]
-    bars = pd.concat(nonempty, ignore_index=True).drop_duplicates(["code", "date"]) if nonempty else frames[0]
-    return compute_reaction(
-        catalyst, theme_codes, concern_codes, bars, bench_bars,
-        theme_id=theme_id, benchmark=benchmark, windows=windows, sample_as_of=sample_as_of,
-        bench_last_bar=bench_last_bar,
-    )

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tui.commands.text_table import render_table
-from tui.domain.units import fmt_amount, fmt_pct, fmt_price
+from tui.formats import fmt_amount, fmt_pct, fmt_price
 from tui.context import Context
 from tui.errors import ExitCode, ThemeTrackerError, UsageError
 

@@ -45,7 +45,7 @@ from tui.errors import ExitCode, UsageError
 #: Hook for the stock-name lookup used when `watchlist add` has no --name: a function of the
 #: Context returning a `code -> name | None` callable (e.g. from the stored quotes), or None.
 def _default_name_lookup(ctx: Context) -> NameLookup | None:
-    from tui.config.names import name_lookup
+    from tui.views.names import name_lookup
 
     local = name_lookup(ctx.watchlists, ctx.catalysts, ctx.data_dir)
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tui.context import Context
 from tui.errors import ExitCode, ThemeTrackerError, UsageError
+from tui.formats import fmt_frac, pad
 
 DEFAULT_BENCHMARK = "sh000300"
 
@@ -148,17 +149,6 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     return int(ExitCode.OK)
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-align to `width` terminal cells (CJK characters take two)."""
-    from rich.cells import cell_len
-
-    return text + " " * max(0, width - cell_len(text))
-
-
-def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x * 100:+.2f}%"
-
-
 def _label(window: tuple[int, int]) -> str:
     a, b = window
     return f"[{a:+d},{b:+d}]"
@@ -175,16 +165,16 @@ def _print_table(results: list, names: dict[str, str], extras: dict, benchmark: 
     print(f"{'window':<9} {'n':>3} {'theme':>9} {'bench':>9} {'abnormal':>9} {'t':>6}")
     for r in results:
         t = "—" if r.t_stat is None else f"{r.t_stat:.2f}"
-        print(f"{_label(r.window):<9} {r.n:>3} {_pct(r.theme_return):>9} {_pct(r.benchmark_return):>9} {_pct(r.theme_abnormal):>9} {t:>6}")
+        print(f"{_label(r.window):<9} {r.n:>3} {fmt_frac(r.theme_return):>9} {fmt_frac(r.benchmark_return):>9} {fmt_frac(r.theme_abnormal):>9} {t:>6}")
     codes = list(dict.fromkeys(s["code"] for r in results for s in r.stocks))
     if codes:
         print()
         print("abnormal return by stock:")
-        print(f"{'code':<7} {_pad('name', 8)}" + "".join(f" {_label(r.window):>9}" for r in results))
+        print(f"{'code':<7} {pad('name', 8)}" + "".join(f" {_label(r.window):>9}" for r in results))
         by = [{s["code"]: s for s in r.stocks} for r in results]
         for code in codes:
-            cells = "".join(f" {_pct(b[code]['abnormal']) if code in b else '—':>9}" for b in by)
-            print(f"{code:<7} {_pad(names.get(code, ''), 8)}{cells}")
+            cells = "".join(f" {fmt_frac(b[code]['abnormal']) if code in b else '—':>9}" for b in by)
+            print(f"{code:<7} {pad(names.get(code, ''), 8)}{cells}")
     excluded = {e["code"]: e["reason"] for r in results for e in r.excluded}
     if excluded:
         print()

@@ -17,6 +17,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from tui.domain.market import MARKET_CLOSE
 from tui.errors import ExitCode, UsageError
 
 
@@ -48,7 +49,7 @@ def parse_at(text: str) -> time:
         at = time(int(hh), int(mm))
     except (ValueError, AttributeError):
         raise UsageError(f"--at {text!r}: write the time as HH:MM, e.g. 15:35") from None
-    if at < time(15, 0):
+    if at < MARKET_CLOSE:
         raise UsageError(f"--at {text}: the after-close run must be at 15:00 or later (the market closes at 15:00)")
     return at
 

@@ -27,7 +27,7 @@ from typing import Any
 from tui.commands.board import add_source_options, check_source_options, open_fetcher, resolve, warn_if_stale
 from tui.commands.text_table import render_table
 from tui.context import Context
-from tui.domain.units import fmt_pct
+from tui.formats import fmt_pct
 from tui.errors import ExitCode, ThemeTrackerError, UsageError
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")

@@ -45,19 +45,13 @@ LOCK_TIMEOUT_S = 10.0
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What a file looked like when it was read: content hash, size and modification time."""
+    """What a file held when it was read: the hash of its bytes."""
 
     sha256: str
-    size: int
-    mtime_ns: int
 
     @classmethod
-    def of(cls, data: bytes, path: Path | None = None) -> Fingerprint:
-        mtime = 0
-        if path is not None:
-            with contextlib.suppress(OSError):
-                mtime = path.stat().st_mtime_ns
-        return cls(hashlib.sha256(data).hexdigest(), len(data), mtime)
+    def of(cls, data: bytes) -> Fingerprint:
+        return cls(hashlib.sha256(data).hexdigest())
 
     def matches(self, path: Path) -> bool:
         """True when the file on disk still holds the same bytes (a bare `touch` is no change)."""

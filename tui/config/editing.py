@@ -212,7 +212,7 @@ class YamlFileEditor:
             raise EditError(f"{self.path}: file is not UTF-8; fix it first (theme-tracker validate)") from None
         self._raw = raw
         self.text = text
-        self.fingerprint = atomic.Fingerprint.of(raw, self.path)
+        self.fingerprint = atomic.Fingerprint.of(raw)
         self.data = plain_data(text, str(self.path))
         self._baseline = self._errors_of(self.path)
         self._check_shape()
@@ -259,7 +259,7 @@ class YamlFileEditor:
             raise EditError(f"{self.path}: not written, the file is unchanged: {_os_reason(exc)}") from None
         self._raw = data
         self.text = new_text
-        self.fingerprint = atomic.Fingerprint.of(data, self.path)
+        self.fingerprint = atomic.Fingerprint.of(data)
         self.data = sp.expected
         self._baseline = now
         return EditResult(self.path, message, backup, tuple(warnings))

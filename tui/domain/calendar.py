@@ -24,24 +24,24 @@ from __future__ import annotations
 import bisect
 import threading
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo
 
+from tui.domain.labels import MARKET_STATE_LABELS
+from tui.domain.market import (  # noqa: F401 - re-exported: the calendar's callers read them here too
+    AFTERNOON_OPEN,
+    AUCTION_END,
+    AUCTION_START,
+    CLOSING_AUCTION_START,
+    MARKET_CLOSE,
+    MORNING_CLOSE,
+    MORNING_OPEN,
+    SHANGHAI,
+)
 from tui.errors import ThemeTrackerError
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 #: Fixed-date holidays on which SSE/SZSE are closed every year (元旦, 劳动节, 国庆).
 FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset({(1, 1), (5, 1), (10, 1), (10, 2), (10, 3)})
-
-AUCTION_START = time(9, 15)
-AUCTION_END = time(9, 25)
-MORNING_OPEN = time(9, 30)
-MORNING_CLOSE = time(11, 30)
-AFTERNOON_OPEN = time(13, 0)
-CLOSING_AUCTION_START = time(14, 57)
-MARKET_CLOSE = time(15, 0)
 
 
 class MarketState(str, Enum):
@@ -71,15 +71,7 @@ class MarketState(str, Enum):
         return self in (MarketState.PRE_OPEN_AUCTION, MarketState.OPEN, MarketState.CLOSING_AUCTION)
 
 
-_LABELS: dict[MarketState, tuple[str, str]] = {
-    MarketState.PRE_OPEN_AUCTION: ("集合竞价", "Opening auction"),
-    MarketState.PRE_OPEN: ("待开盘", "Pre-open"),
-    MarketState.OPEN: ("交易中", "Trading"),
-    MarketState.LUNCH_BREAK: ("午间休市", "Lunch break"),
-    MarketState.CLOSING_AUCTION: ("收盘竞价", "Closing auction"),
-    MarketState.CLOSED: ("已收盘", "Closed"),
-    MarketState.HOLIDAY: ("休市", "Holiday"),  # after "Market " in the status line
-}
+_LABELS: dict[MarketState, tuple[str, str]] = {MarketState(k): v for k, v in MARKET_STATE_LABELS.items()}
 
 
 def _as_date(value: date | datetime | str) -> date:
@@ -343,68 +335,3 @@ class TradingCalendar:
         if self.is_session(day) and local.time() >= MARKET_CLOSE:
             return day
         return self.previous_session(day)
-
-
-# --- module-level convenience (one shared calendar) --------------------------------------------
-
-_default = TradingCalendar()
-_default_lock = threading.Lock()
-
-
-def default_calendar() -> TradingCalendar:
-    """The shared calendar the functions below use."""
-    return _default
-
-
-def set_trade_dates(trade_dates: Iterable[date | datetime | str] | None) -> TradingCalendar:
-    """Replace the shared calendar with one that also knows ``trade_dates`` (e.g. the store's
-    meta "trade_dates" after a refresh)."""
-    global _default
-    with _default_lock:
-        _default = TradingCalendar(trade_dates)
-    return _default
-
-
-def is_session(d: date | datetime | str) -> bool:
-    """True if the exchange trades on ``d``."""
-    return _default.is_session(d)
-
-
-def sessions_in_range(a: date | datetime | str, b: date | datetime | str) -> list[date]:
-    """Sessions from ``a`` to ``b`` inclusive."""
-    return _default.sessions_in_range(a, b)
-
-
-def next_session(d: date | datetime | str) -> date:
-    """The first session strictly after ``d``."""
-    return _default.next_session(d)
-
-
-def previous_session(d: date | datetime | str) -> date:
-    """The last session strictly before ``d``."""
-    return _default.previous_session(d)
-
-
-def trading_days_between(a: date | datetime | str, b: date | datetime | str) -> int:
-    """Sessions after ``a`` up to and including ``b`` (T−N countdown)."""
-    return _default.trading_days_between(a, b)
-
-
-def market_state(now: datetime) -> MarketState:
-    """The market's state at ``now``."""
-    return _default.market_state(now)
-
-
-def next_open(now: datetime, *, auction: bool = False) -> datetime:
-    """When continuous trading next runs (see :meth:`TradingCalendar.next_open`)."""
-    return _default.next_open(now, auction=auction)
-
-
-def calendar_stale() -> bool:
-    """True if the shared calendar is past XSHG's data or has guessed."""
-    return _default.calendar_stale
-
-
-def stale_reason() -> str:
-    """Why the shared calendar is stale ("" if it is not)."""
-    return _default.stale_reason

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from tui.domain.labels import BOARD_LABELS as _BOARD_LABELS
+
 
 class Exchange(str, Enum):
     SH = "SH"
@@ -30,13 +32,7 @@ class Board(str, Enum):
     HK = "hk"
 
 
-BOARD_LABELS = {
-    Board.MAIN: "主板",
-    Board.STAR: "科创板",
-    Board.CHINEXT: "创业板",
-    Board.BSE: "北交所",
-    Board.HK: "港股",
-}
+BOARD_LABELS = {Board(k): v for k, v in _BOARD_LABELS.items()}
 
 # ChiNext moved from ±10% to ±20% with the registration reform.
 CHINEXT_20PCT_FROM = date(2020, 8, 24)

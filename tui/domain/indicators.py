@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from tui.domain.labels import INDICATOR_STATUS_EN, INDICATOR_STATUS_ZH
 from tui.domain.models import Indicator, Reading, Target
 from tui.domain.values import Value, ValueKind
 
@@ -35,22 +36,9 @@ class IndicatorStatus(str, Enum):
     UNTARGETED = "untargeted"
 
 
-STATUS_LABELS_ZH = {
-    IndicatorStatus.MET: "已达标",
-    IndicatorStatus.ON_TRACK: "进度正常",
-    IndicatorStatus.OFF_TRACK: "落后",
-    IndicatorStatus.NO_DATA: "无数据",
-    IndicatorStatus.STALE: "过期",
-    IndicatorStatus.UNTARGETED: "无目标",
-}
-STATUS_LABELS_EN = {
-    IndicatorStatus.MET: "met",
-    IndicatorStatus.ON_TRACK: "on track",
-    IndicatorStatus.OFF_TRACK: "off track",
-    IndicatorStatus.NO_DATA: "no data",
-    IndicatorStatus.STALE: "stale",
-    IndicatorStatus.UNTARGETED: "no target",
-}
+#: Labels by status (defined in tui.domain.labels).
+STATUS_LABELS_ZH = {IndicatorStatus(k): v for k, v in INDICATOR_STATUS_ZH.items()}
+STATUS_LABELS_EN = {IndicatorStatus(k): v for k, v in INDICATOR_STATUS_EN.items()}
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,12 @@ from pydantic import (
 )
 
 from tui.domain.codes import SecurityCode, check_listing, parse_code
+from tui.domain.labels import (  # noqa: F401 - the labels of these models, importable with them
+    IMPACT_LABELS_ZH,
+    KIND_LABELS_ZH,
+    LISTING_LABELS_ZH,
+    STATUS_LABELS_ZH,
+)
 from tui.domain.dates import PartialDate
 from tui.domain.values import Value
 
@@ -68,7 +74,7 @@ ReadingValue = Annotated[Value, BeforeValidator(_value), PlainSerializer(lambda 
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 class Source(_Model):
@@ -96,14 +102,6 @@ class Source(_Model):
 # ---------------------------------------------------------------------------- stocks
 
 ListingStatus = Literal["listed", "unlisted", "ipo_filed", "suspended", "delisted"]
-
-LISTING_LABELS_ZH = {
-    "listed": "上市",
-    "unlisted": "未上市",
-    "ipo_filed": "已递表",
-    "suspended": "停牌",
-    "delisted": "已退市",
-}
 
 
 class Segment(_Model):
@@ -336,25 +334,6 @@ CatalystKind = Literal[
 CatalystStatus = Literal["expected", "confirmed", "happened", "missed", "cancelled"]
 Impact = Literal["positive", "negative", "mixed", "unknown"]
 
-KIND_LABELS_ZH = {
-    "policy": "政策",
-    "industry": "行业事件",
-    "company": "公司公告",
-    "earnings": "业绩",
-    "order": "订单",
-    "financing": "融资/IPO",
-    "risk": "风险事件",
-    "market": "市场异动",
-    "other": "其他",
-}
-STATUS_LABELS_ZH = {
-    "expected": "预期",
-    "confirmed": "已确认",
-    "happened": "已发生",
-    "missed": "落空",
-    "cancelled": "取消",
-}
-IMPACT_LABELS_ZH = {"positive": "利好", "negative": "利空", "mixed": "多空交织", "unknown": "待定"}
 
 
 class Catalyst(_Model):

@@ -23,14 +23,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from tui.domain.labels import KIND_LABELS_ZH, STATUS_LABELS_ZH, WEEKDAYS_ZH, benchmark_name
 
-WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
-KIND_ZH = {
-    "policy": "政策", "industry": "行业", "company": "公司", "earnings": "业绩", "order": "订单",
-    "financing": "融资/IPO", "risk": "风险", "market": "市场", "other": "其他",
-}  # fmt: skip
-STATUS_ZH = {"expected": "预期", "confirmed": "已确认", "happened": "已发生", "missed": "落空", "cancelled": "取消"}
-BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
 TOP_N = 3
 
 
@@ -109,7 +103,7 @@ def render_report(snapshot: Any) -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         for t in themes:
-            bench = BENCHMARK_NAMES.get(t["benchmark"], t["benchmark"])
+            bench = benchmark_name(t["benchmark"])
             leader = f"{t['leader']} {pct(t['leader_pct'])}" if t["leader"] else "—"
             lines.append(
                 f"| {_cell(t['theme_name'])} | {t['up']}/{t['down']}/{t['flat']} | {pct(t['mean_pct'])} | "
@@ -156,8 +150,8 @@ def render_report(snapshot: Any) -> str:
         lines += ["| 日期 | 倒计时 | 事件 | 类型 | 状态 |", "|---|---|---|---|---|"]
         for c in catalysts:
             lines.append(
-                f"| {c['date']} | {_cell(c['countdown'])} | {_cell(c['title'])} | {KIND_ZH.get(c['kind'], c['kind'])} | "
-                f"{STATUS_ZH.get(c['status'], c['status'])} |"
+                f"| {c['date']} | {_cell(c['countdown'])} | {_cell(c['title'])} | {KIND_LABELS_ZH.get(c['kind'], c['kind'])} | "
+                f"{STATUS_LABELS_ZH.get(c['status'], c['status'])} |"
             )
     else:
         lines.append("无")
@@ -167,7 +161,7 @@ def render_report(snapshot: Any) -> str:
         for r in s.reactions:
             d = r["to_date"]
             a, b = d["window"]
-            bench = BENCHMARK_NAMES.get(r["benchmark"], r["benchmark"])
+            bench = benchmark_name(r["benchmark"])
             theme = _cell(r.get("theme_name") or r.get("theme") or "")
             if d.get("n"):
                 lines.append(

@@ -42,19 +42,18 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
 from tui.analytics.catalyst_reaction import REACTION_BENCHMARK
+from tui.domain.labels import benchmark_name
+from tui.domain.market import MARKET_CLOSE, SHANGHAI
 from tui.errors import ThemeTrackerError, UsageError
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MARKET_CLOSE = time(15, 0)
 
 #: stocks.csv: the contract columns (issue 6), then extras.
 STOCK_COLUMNS: tuple[str, ...] = (
@@ -113,7 +112,6 @@ DEFAULT_DECIMALS = 8
 INT_COLUMNS = frozenset({"days", "days_since_reading", "reaction_n", "n", "stocks", "priced", "up", "down",
                          "flat", "limit_up", "limit_down", "suspended_count", "stale", "sample",
                          "streak", "down_streak", "top_streak", "broken_count", "prev_limit_up", "promoted"})
-BENCHMARK_NAMES = {"sz399006": "创业板指", "sh000300": "沪深300", "sh000001": "上证指数", "sz399001": "深证成指"}
 
 
 NO_STOCK_DATA = "the store holds no bars or quotes for the watchlist stocks: run `theme-tracker refresh` first"
@@ -353,16 +351,6 @@ def _quote_days(quotes: pd.DataFrame) -> pd.Series:
     return pd.Series([ts.date() if pd.notna(ts) else None for ts in as_of], index=quotes.index)
 
 
-def _make_calendar(store: Any, today: date) -> Any:
-    from tui.domain.calendar import TradingCalendar
-
-    try:
-        supplied = store.trade_dates()
-    except Exception:  # noqa: BLE001 - a broken meta value must not stop the snapshot
-        supplied = []
-    return TradingCalendar(supplied, today=today)
-
-
 def _reject_if_not_session(day: date, calendar: Any) -> None:
     if calendar.is_session(day):
         return
@@ -456,6 +444,7 @@ def build_snapshot(
     """
     from tui.analytics.board import build_board, summarize_board
     from tui.analytics.ladder import ladder_text
+    from tui.store.readers import read_calendar
 
     now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
     if not project.themes:
@@ -502,7 +491,7 @@ def build_snapshot(
         quotes = quotes.loc[[d == session for d in qdays]].reset_index(drop=True)
     if not has_bar_on_session:
         if calendar is None:
-            calendar = _make_calendar(store, session)
+            calendar = read_calendar(store, session)
         _reject_if_not_session(session, calendar)
         cal_info = {"checked_by": "trading calendar", "stale": bool(calendar.calendar_stale), "reason": calendar.stale_reason}
         if calendar.calendar_stale:
@@ -606,7 +595,7 @@ def build_snapshot(
             warnings.append(Warning_(
                 "benchmark",
                 f"benchmark {bm} has no stored bar for {session.isoformat()}: its move is left blank",
-                f"基准 {BENCHMARK_NAMES.get(bm, bm)}（{bm}）没有 {session.isoformat()} 的数据，涨跌幅留空",
+                f"基准 {benchmark_name(bm)}（{bm}）没有 {session.isoformat()} 的数据，涨跌幅留空",
             ))
     lean = pd.DataFrame(
         {
@@ -817,9 +806,9 @@ def _catalyst_rows(
                 entry.days, entry.bucket.value, c.impact, ";".join(theme_ids), ";".join(c.stocks), c.id,
                 entry.needs_update,
                 _window_text(to_date["window"]) if to_date else None,
-                _pct(to_date.get("theme_return")) if to_date else None,
-                _pct(to_date.get("benchmark_return")) if to_date else None,
-                _pct(to_date.get("theme_abnormal")) if to_date else None,
+                _percent_points(to_date.get("theme_return")) if to_date else None,
+                _percent_points(to_date.get("benchmark_return")) if to_date else None,
+                _percent_points(to_date.get("theme_abnormal")) if to_date else None,
                 to_date.get("n") if to_date else None,
                 reaction["benchmark"] if reaction else None,
             )
@@ -832,7 +821,7 @@ def _catalyst_rows(
     return frame, reactions
 
 
-def _pct(value: float | None) -> float | None:
+def _percent_points(value: float | None) -> float | None:
     return None if value is None else value * 100.0
 
 
@@ -861,7 +850,7 @@ def _reaction(project: Any, catalyst: Any, theme_ids: list[str], bars: pd.DataFr
     (It measured the catalyst's own stocks against the theme's benchmark: "1 只股票" against
     创业板指 where the study said n=17 against 沪深300.)
     """
-    from tui.analytics import DEFAULT_WINDOWS, event_study_windows
+    from tui.analytics.event_study import DEFAULT_WINDOWS, event_study_windows
 
     theme = _reaction_theme(project, catalyst, theme_ids)
     if not len(bars) or theme is None:

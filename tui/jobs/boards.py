@@ -15,17 +15,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from tui.domain.boards import BOARD_KINDS, BoardKind, is_board_code
+from tui.domain.market import SHANGHAI
 from tui.errors import ThemeTrackerError
 from tui.sources.base import Failure
 from tui.store import boards as cache
 from tui.store.store import Store
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Board moves change all day; a list or member set older than this is fetched again.
 DEFAULT_MAX_AGE = timedelta(minutes=15)
 

@@ -35,7 +35,7 @@ from tui.sources.base import Failure, FailureKind, FetchResult, MarketSource
 from tui.sources.budget import Budget, default_budget_seconds
 from tui.sources.calls import parallel_map
 from tui.sources.classify import one_line
-from tui.sources.normalize import SHANGHAI
+from tui.domain.market import SHANGHAI
 
 ProgressCallback = Callable[[int, int, str], None]
 

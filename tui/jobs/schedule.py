@@ -47,15 +47,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-TIMEZONE_NAME = "Asia/Shanghai"
+from tui.domain.market import MARKET_CLOSE, SHANGHAI, TIMEZONE_NAME, TRADING_SESSIONS
+
 #: Quote refreshes run inside these windows (both ends included).
-QUOTE_WINDOWS: tuple[tuple[time, time], ...] = ((time(9, 30), time(11, 30)), (time(13, 0), time(15, 0)))
+QUOTE_WINDOWS = TRADING_SESSIONS
 QUOTE_HOURS = "9-11,13-15"
 DEFAULT_AT = time(15, 35)
-EARLIEST_AT = time(15, 0)
+EARLIEST_AT = MARKET_CLOSE
 #: The close job's misfire grace: a run missed by up to this long still runs (once).
 CLOSE_GRACE = timedelta(days=3)
 #: At most this many pending sessions are snapshotted by one close run.
@@ -555,9 +554,9 @@ class InAppSchedule:
     @property
     def calendar(self) -> Any:
         if self._calendar is None:
-            from tui.domain.calendar import default_calendar
+            from tui.domain.calendar import TradingCalendar
 
-            self._calendar = default_calendar()
+            self._calendar = TradingCalendar()
         return self._calendar
 
     @property

@@ -10,16 +10,14 @@ with no close or zero volume are dropped.
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
 
+from tui.domain.market import MARKET_CLOSE, SHANGHAI
 from tui.sources.schema import to_number
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-MARKET_CLOSE = time(15, 0)
 
 
 def session_close(day: date) -> datetime:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import repeat
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+from tui.domain.market import SHANGHAI
+
 ADJUSTS = frozenset({"qfq", "hfq", "raw"})
 
 BAR_COLUMNS: tuple[str, ...] = (

@@ -72,3 +72,18 @@ def read_board_inputs(store: Store, codes: list[str], benchmarks: list[str]) -> 
         last_errors=store.last_fetch_errors(limit=20),
         raw_bars=store.bars_for(codes, adjust="raw", start=start) if codes else None,
     )
+
+
+def read_calendar(store: Store, today: date) -> Any:
+    """The trading calendar, falling back to the store's supplied trade dates past XSHG's end.
+
+    A broken stored ``trade_dates`` value does not stop the caller: the calendar then has no
+    supplied dates and says so through its own staleness flags.
+    """
+    from tui.domain.calendar import TradingCalendar
+
+    try:
+        supplied = store.trade_dates()
+    except Exception:  # noqa: BLE001 - a broken meta value must not stop the app or the snapshot
+        supplied = []
+    return TradingCalendar(supplied, today=today)

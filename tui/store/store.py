@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 
 from tui.errors import ThemeTrackerError
-from tui.store import frames, sample
+import tui.store.frames as frames
+import tui.store.sample as sample
 from tui.store.connection import connect, immediate
 from tui.store.schema import migrate, schema_version
 

@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,9 +26,12 @@ from textual.widgets import Footer, Header, OptionList, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from tui.config.loader import Project, load_project
+from tui.config.project_cache import load_project_cached
 from tui.config.reload import file_stamps, keep_last_valid
 from tui.context import Context
+from tui.domain.market import SHANGHAI
 from tui.domain.models import Theme
+from tui.jobs.app_jobs import make_calendar, read_inputs, refresh_job
 from tui.ui.alerts_hook import AlertsMixin
 from tui.ui.background import run_in_daemon_thread
 from tui.ui.formatting import display_path
@@ -46,7 +48,6 @@ from tui.ui.widgets.sidebar import ThemeSidebar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
 REFRESH_LOG = logging.getLogger("theme_tracker.refresh")
 #: What gets the focus when a tab is shown (by key, click or the command palette).
@@ -85,39 +86,6 @@ TICK_SECONDS = 5.0
 WATCH_SECONDS = 1.0
 #: Refresh progress is shown at most this often (seconds).
 PROGRESS_EVERY_S = 0.25
-
-
-# ---------------------------------------------------------------------- blocking jobs
-# These run in daemon threads; each opens its own Store (connections can't cross threads).
-
-
-def read_inputs(data_dir: Any, codes: list[str], benchmarks: list[str]) -> Any:
-    from tui.store import Store
-    from tui.store.readers import read_board_inputs
-
-    with Store.open(data_dir) as store:
-        return read_board_inputs(store, codes, benchmarks)
-
-
-def make_calendar(data_dir: Any, today: date) -> Any:
-    from tui.domain.calendar import TradingCalendar
-    from tui.store import Store
-
-    with Store.open(data_dir) as store:
-        trade_dates = store.trade_dates()
-    calendar = TradingCalendar(trade_dates, today=today)
-    calendar.is_session(today)  # imports exchange-calendars here, off the UI thread
-    return calendar
-
-
-def refresh_job(data_dir: Any, source_factory: Callable[[], Any], codes: list[str], benchmarks: list[str], *, today: date, now: datetime, history: bool, progress: Callable[[int, int, str], None]) -> tuple[Any, Any]:
-    from tui.jobs.refresh import run_refresh
-    from tui.store import Store
-    from tui.store.readers import read_board_inputs
-
-    with Store.open(data_dir) as store:
-        summary = run_refresh(store, source_factory(), codes, benchmarks=tuple(benchmarks), today=today, now=now, progress=progress, quotes=True, history=history)
-        return summary, read_board_inputs(store, codes, benchmarks)
 
 
 class ThemeTrackerApp(AlertsMixin, App[int]):
@@ -279,7 +247,10 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
         """
         self._recover_interrupted_edits()
         self._stamps = file_stamps(self.ctx.watchlists, self.ctx.catalysts)
-        new = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        if self._files_loaded:
+            new = load_project(self.ctx.watchlists, self.ctx.catalysts)
+        else:  # the first paint: unchanged files come from the cache, without validating
+            new = load_project_cached(self.ctx.watchlists, self.ctx.catalysts, self.ctx.data_dir)
         outcome = keep_last_valid(self.project if self._files_loaded else None, new, self.ctx.catalysts)
         self._files_loaded = True
         self.project = outcome.project

@@ -5,6 +5,14 @@ exits: a fetch hung on a stalled server would then hold `q` for minutes. Work st
 runs in a daemon thread instead; the awaiting (async) worker can be cancelled at once, and
 the thread is abandoned: the interpreter does not wait for daemon threads. SQLite writes
 in an abandoned thread are transactional, so an interrupted write is rolled back, not torn.
+
+Several of these threads start at once after the first paint, each importing the data stack
+(pandas, the store, the analytics) for the first time. That is safe without a lock of our own
+as long as our modules import each other without a cycle at module level (``tui.store`` once
+imported ``tui.store.store``, which imported ``tui.store`` back: two threads importing both
+deadlocked, "cannot import name 'Store'"; the package now loads its names lazily). Python's
+per-module import locks then cannot deadlock. tests/unit/test_layers.py checks there is no
+cycle and imports the background modules from many threads at once.
 """
 
 from __future__ import annotations
@@ -15,32 +23,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 T = TypeVar("T")
-
-_IMPORT_LOCK = threading.Lock()
-_imported = False
-
-
-def ensure_imports() -> None:
-    """Import the data stack (pandas, the store, analytics) once, under a lock.
-
-    The first paint imports none of it; the first background jobs then start at the same
-    time, and two threads importing the same package concurrently can see it half
-    initialised ("cannot import name 'Store'"). Every background job calls this first:
-    one thread imports, the others wait for it, and later calls cost nothing.
-    """
-    global _imported
-    if _imported:
-        return
-    with _IMPORT_LOCK:
-        if _imported:
-            return
-        import pandas  # noqa: F401
-        import tui.analytics  # noqa: F401
-        import tui.analytics.board  # noqa: F401
-        import tui.store  # noqa: F401
-        import tui.store.readers  # noqa: F401
-
-        _imported = True
 
 
 async def run_in_daemon_thread(fn: Callable[[], T], *, name: str = "theme-tracker-io") -> T:
@@ -58,7 +40,6 @@ async def run_in_daemon_thread(fn: Callable[[], T], *, name: str = "theme-tracke
 
     def target() -> None:
         try:
-            ensure_imports()
             result = fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
             try:

@@ -65,3 +65,18 @@ def sparkline(values: list[float]) -> str:
     if hi == lo:
         return SPARK_CHARS[3] * len(values)
     return "".join(SPARK_CHARS[round((v - lo) / (hi - lo) * (len(SPARK_CHARS) - 1))] for v in values)
+
+
+def signed_return(value: float | None, width: int, up_color: str = "red") -> tuple[str, str]:
+    """A return (fraction) right-aligned in ``width`` cells, with the theme style of its sign:
+    red up / green down, or the other way round with ``up_color="green"``; unknown and zero
+    are unstyled."""
+    import math
+
+    from tui.formats import fmt_frac, pad
+
+    text = pad(fmt_frac(value), width, right=True)
+    if value is None or not math.isfinite(value) or value == 0:
+        return (text, "")
+    red = (value > 0) if up_color != "green" else (value < 0)
+    return (text, "$error" if red else "$success")

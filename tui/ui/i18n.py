@@ -1,12 +1,17 @@
-"""UI labels in Chinese (default) and English."""
+"""UI labels in Chinese (default) and English.
+
+The benchmark names (``bench.<code>``) come from the domain's vocabulary, tui.domain.labels,
+which the headless export shares.
+"""
 
 from __future__ import annotations
+
+from tui.domain.labels import BENCHMARK_NAMES
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "title": "题材追踪",
         "themes": "题材",
-        "tab.stocks": "成分股",
         "tab.board": "行情",
         "tab.catalysts": "催化剂",
         "tab.indicators": "指标",
@@ -14,23 +19,19 @@ LABELS: dict[str, dict[str, str]] = {
         "col.segment": "环节",
         "col.code": "代码",
         "col.name": "名称",
-        "col.board": "板块",
         "col.status": "状态",
         "col.reason": "关联原因",
-        "col.risks": "风险",
         "col.date": "日期",
         "col.countdown": "倒计时",
         "col.title": "事件",
         "col.kind": "类型",
         "col.impact": "影响",
-        "col.stocks": "相关股票",
         "col.indicator": "指标",
         "col.latest": "最新值",
         "col.reading_date": "读数日期",
         "col.target": "目标",
         "col.progress": "进度",
         "col.trend": "走势",
-        "col.source": "来源",
         "col.file": "位置",
         "col.severity": "级别",
         "col.message": "问题",
@@ -56,14 +57,10 @@ LABELS: dict[str, dict[str, str]] = {
         "filter.all_themes": "全部题材",
         "filter.this_theme": "当前题材",
         "needs_update": "待更新状态",
-        "quotes.none": "行情：尚未接入（后续版本提供，不显示任何虚构行情）",
-        "status.files": "数据文件",
         "status.problems": "问题",
-        "status.today": "今天",
         "no_themes": "没有可用的题材：检查 watchlists 目录，或查看“问题”页。",
         "problems.none": "未发现问题。",
         "problems.loaded_with_errors": "部分文件有错误，已加载其余有效内容。",
-        "help.title": "帮助",
         "bind.quit": "退出",
         "bind.next_theme": "下个题材",
         "bind.prev_theme": "上个题材",
@@ -104,8 +101,6 @@ LABELS: dict[str, dict[str, str]] = {
         "header.leader": "领涨",
         "header.laggard": "最弱",
         "header.excess": "超额",
-        "bench.sh000300": "沪深300",
-        "bench.sz399006": "创业板指",
         "detail.former": "曾用名",
         "detail.quote": "行情",
         "detail.basis_quote": "实时/最新报价",
@@ -156,7 +151,6 @@ LABELS: dict[str, dict[str, str]] = {
         "stock.catalysts_none": "没有关联到该股票的催化剂。",
         "stock.indicators": "相关指标",
         "stock.indicators_none": "没有以该股票为对象的指标。",
-        "stock.exchange": "交易所",
         "stock.theme": "题材",
         "bind.back": "返回",
         # catalyst calendar (tui/ui/widgets/catalysts_pane.py)
@@ -291,7 +285,6 @@ LABELS: dict[str, dict[str, str]] = {
         "bind.delete": "删除",
         "bind.move": "移动",
         "bind.set_status": "状态",
-        "bind.add_reading": "记读数",
         # --- alerts (issue 17)
         "bind.alerts": "提醒记录",
         "alerts.fired": "提醒 {n} 条",
@@ -448,7 +441,6 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "title": "Theme Tracker",
         "themes": "Themes",
-        "tab.stocks": "Stocks",
         "tab.board": "Board",
         "tab.catalysts": "Catalysts",
         "tab.indicators": "Indicators",
@@ -456,23 +448,19 @@ LABELS: dict[str, dict[str, str]] = {
         "col.segment": "Segment",
         "col.code": "Code",
         "col.name": "Name",
-        "col.board": "Board",
         "col.status": "Status",
         "col.reason": "Why it is in the theme",
-        "col.risks": "Risks",
         "col.date": "Date",
         "col.countdown": "Countdown",
         "col.title": "Event",
         "col.kind": "Kind",
         "col.impact": "Impact",
-        "col.stocks": "Stocks",
         "col.indicator": "Indicator",
         "col.latest": "Latest",
         "col.reading_date": "As of",
         "col.target": "Target",
         "col.progress": "Progress",
         "col.trend": "Trend",
-        "col.source": "Source",
         "col.file": "Where",
         "col.severity": "Level",
         "col.message": "Problem",
@@ -498,14 +486,10 @@ LABELS: dict[str, dict[str, str]] = {
         "filter.all_themes": "all themes",
         "filter.this_theme": "this theme",
         "needs_update": "status needs update",
-        "quotes.none": "Quotes: not connected yet (a later version adds them; nothing is faked)",
-        "status.files": "Files",
         "status.problems": "Problems",
-        "status.today": "Today",
         "no_themes": "No themes loaded: check the watchlists directory, or see Problems.",
         "problems.none": "No problems found.",
         "problems.loaded_with_errors": "Some files have errors; everything valid was loaded.",
-        "help.title": "Help",
         "bind.quit": "Quit",
         "bind.next_theme": "Next theme",
         "bind.prev_theme": "Prev theme",
@@ -546,8 +530,6 @@ LABELS: dict[str, dict[str, str]] = {
         "header.leader": "Top gainer",
         "header.laggard": "Laggard",
         "header.excess": "excess",
-        "bench.sh000300": "CSI 300",
-        "bench.sz399006": "ChiNext",
         "detail.former": "formerly",
         "detail.quote": "Quote",
         "detail.basis_quote": "latest quote",
@@ -598,7 +580,6 @@ LABELS: dict[str, dict[str, str]] = {
         "stock.catalysts_none": "No catalysts are linked to this stock.",
         "stock.indicators": "Indicators",
         "stock.indicators_none": "No indicator tracks this stock.",
-        "stock.exchange": "Exchange",
         "stock.theme": "Theme",
         "bind.back": "Back",
         # catalyst calendar (tui/ui/widgets/catalysts_pane.py)
@@ -733,7 +714,6 @@ LABELS: dict[str, dict[str, str]] = {
         "bind.delete": "Delete",
         "bind.move": "Move",
         "bind.set_status": "Status",
-        "bind.add_reading": "Reading",
         # --- alerts (issue 17)
         "bind.alerts": "Alerts log",
         "alerts.fired": "{n} alert(s)",
@@ -963,6 +943,9 @@ LABELS["en"].update({
     "pool.limit_down": "Limit-down",
     "pool.step": "{h}→{n}",
 })
+for _language, _names in BENCHMARK_NAMES.items():
+    LABELS[_language].update({f"bench.{code}": name for code, name in _names.items()})
+
 
 class Labels:
     """Label lookup for one language; falls back to Chinese, then the key itself."""
@@ -973,3 +956,8 @@ class Labels:
 
     def __call__(self, key: str) -> str:
         return self._table.get(key) or LABELS["zh"].get(key) or key
+
+    def benchmark(self, code: str) -> str:
+        """An index's name in this language (the code itself when unknown)."""
+        name = self(f"bench.{code}")
+        return code if name == f"bench.{code}" else name

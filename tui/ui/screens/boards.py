@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from tui.domain.models import Theme
-from tui.domain.units import fmt_amount, fmt_pct, fmt_price
+from tui.formats import fmt_amount, fmt_pct, fmt_price
 from tui.ui.background import run_in_daemon_thread
 from tui.ui.cell import plain_cells
 from tui.ui.i18n import Labels

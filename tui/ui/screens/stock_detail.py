@@ -5,20 +5,17 @@ The text parts are drawn at once from the loaded YAML; the daily bars are read i
 worker (with its own Store: sqlite connections cannot cross threads) and arrive as a
 :class:`PriceViewLoaded` message. Nothing is drawn or invented when there are no bars.
 
-:func:`build_price_view` (pure pandas, no Textual) turns the bars into what the screen shows:
-the last ``CHART_SESSIONS`` sessions rebased to 100, trailing returns and the sessions the
-catalysts fall on.
+The view model and its loader (:func:`~tui.views.price.load_price_view`) live in
+:mod:`tui.views.price` (headless).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,9 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.analytics.returns import series_returns
 from tui.config.loader import Project
-from tui.domain.dates import Precision
 from tui.domain.indicators import STATUS_LABELS_EN as INDICATOR_STATUS_EN
 from tui.domain.indicators import STATUS_LABELS_ZH as INDICATOR_STATUS_ZH
 from tui.domain.indicators import IndicatorStatus, assess
@@ -40,20 +35,16 @@ from tui.domain.models import (
     IMPACT_LABELS_ZH,
     KIND_LABELS_ZH,
     STATUS_LABELS_ZH,
-    Catalyst,
     Stock,
     Theme,
 )
 from tui.domain.timeline import build_timeline, countdown_label
-from tui.store.store import Store
+from tui.formats import pad
+from tui.ui.formatting import signed_return
 from tui.ui.i18n import Labels
 from tui.ui.translate import listing_label, security_label
 from tui.ui.widgets.price_chart import ChartMarker, ChartSeries, PriceChart
-
-#: Sessions shown on the chart.
-CHART_SESSIONS = 120
-#: Trailing-return periods, in sessions.
-PERIODS: tuple[int, ...] = (1, 5, 20, 60)
+from tui.views.price import CHART_SESSIONS, PERIODS, PriceView, load_price_view
 
 _STATUS_STYLE = {
     IndicatorStatus.MET: "$success",
@@ -61,150 +52,6 @@ _STATUS_STYLE = {
     IndicatorStatus.OFF_TRACK: "$error",
     IndicatorStatus.STALE: "$warning",
 }
-
-
-# --------------------------------------------------------------------------- data (no Textual)
-
-
-@dataclass(frozen=True)
-class CatalystMark:
-    """A catalyst placed on the chart: the session it is drawn at and its marker number."""
-
-    number: int
-    catalyst: Catalyst
-    index: int
-    session: date
-
-
-@dataclass(frozen=True)
-class PriceView:
-    """Everything the screen shows about one stock's prices; empty ``dates`` = no bars."""
-
-    code: str
-    benchmark: str
-    dates: list[date] = field(default_factory=list)
-    stock: list[float] = field(default_factory=list)
-    """Forward-adjusted close rebased to 100 at the first session shown."""
-    bench: list[float] | None = None
-    """The benchmark on the same sessions, rebased likewise; None when it has no data."""
-    returns: dict[int, tuple[float, float]] = field(default_factory=dict)
-    """Sessions -> (stock, benchmark) trailing return as fractions; NaN when too short."""
-    marks: list[CatalystMark] = field(default_factory=list)
-    is_sample: bool = False
-    sources: list[str] = field(default_factory=list)
-    as_of: date | None = None
-    """The stock's last bar."""
-
-    @property
-    def has_bars(self) -> bool:
-        return bool(self.dates)
-
-
-def catalyst_session(catalyst: Catalyst, sessions: Sequence[date]) -> int | None:
-    """The index in ``sessions`` a catalyst is drawn at, or None if it falls outside them.
-
-    An exact date maps to that session, or the next one when it is not a trading day (news
-    on a Saturday moves prices on Monday). A month/quarter/half/year maps to the first
-    session of its period. A period (or day) that starts before the first session, or whose
-    first session would come after the last one, is outside.
-    """
-    if catalyst.date is None or not sessions:
-        return None
-    start = catalyst.date.start
-    if start < sessions[0]:
-        return None
-    index = pd.Index(pd.to_datetime(list(sessions))).searchsorted(pd.Timestamp(start), side="left")
-    if index >= len(sessions):
-        return None
-    if catalyst.date.precision is not Precision.DAY and sessions[index] > catalyst.date.end:
-        return None
-    return int(index)
-
-
-def _dated_key(c: Catalyst) -> tuple:
-    return c.date.sort_key() if c.date else (date.max, date.max)
-
-
-def build_price_view(
-    code: str,
-    benchmark: str,
-    stock_bars: pd.DataFrame,
-    bench_bars: pd.DataFrame,
-    catalysts: Sequence[Catalyst] = (),
-    *,
-    sessions: int = CHART_SESSIONS,
-    periods: Sequence[int] = PERIODS,
-) -> PriceView:
-    """Rebase, align and measure one stock against its benchmark (bars contract frames).
-
-    Sessions are the union of both frames' dates up to the stock's last bar; the stock's
-    close is carried over days it has no bar (suspended). The chart starts at the stock's
-    first bar, so a new listing is not drawn before it traded.
-    """
-    if stock_bars.empty:
-        return PriceView(code, benchmark)
-    stock_close = stock_bars.set_index("date")["close"].astype("float64").sort_index()
-    last = stock_close.index[-1]
-    first = stock_close.index[0]
-    calendar = stock_close.index
-    b: pd.Series | None = None
-    if not bench_bars.empty:
-        bench_close = bench_bars.set_index("date")["close"].astype("float64").sort_index()
-        bench_close = bench_close[(bench_close.index >= first) & (bench_close.index <= last)]
-        if not bench_close.empty:
-            calendar = calendar.union(bench_close.index).sort_values()
-            b = bench_close.reindex(calendar).ffill()
-    s = stock_close.reindex(calendar).ffill()
-
-    returns: dict[int, tuple[float, float]] = {}
-    s_ret = series_returns(s, periods=periods, ytd=False)
-    b_ret = series_returns(b.dropna(), periods=periods, ytd=False) if b is not None and b.notna().any() else {}
-    for n in periods:
-        returns[n] = (s_ret.get(f"ret_{n}d", math.nan), b_ret.get(f"ret_{n}d", math.nan))
-
-    shown = calendar[-sessions:]
-    s_shown = s.loc[shown]
-    stock_rebased = (s_shown / s_shown.iloc[0] * 100.0).tolist()
-    bench_rebased: list[float] | None = None
-    if b is not None:
-        b_shown = b.loc[shown]
-        base = b_shown.dropna()
-        if not base.empty:
-            # Rebased at the first session shown (or its first value, if it starts later).
-            bench_rebased = (b_shown / base.iloc[0] * 100.0).tolist()
-    dates = [ts.date() for ts in shown]
-
-    dated = sorted((c for c in catalysts if c.date is not None), key=_dated_key)
-    marks: list[CatalystMark] = []
-    for c in dated:
-        index = catalyst_session(c, dates)
-        if index is not None:
-            marks.append(CatalystMark(len(marks) + 1, c, index, dates[index]))
-
-    window = stock_bars[stock_bars["date"] >= shown[0]]
-    is_sample = bool(window["is_sample"].any()) if "is_sample" in window else False
-    sources = sorted({str(x) for x in window["source"].dropna()}) if "source" in window else []
-    return PriceView(
-        code, benchmark, dates, stock_rebased, bench_rebased, returns, marks, is_sample, sources, last.date()
-    )
-
-
-def load_price_view(
-    data_dir: Path,
-    code: str,
-    benchmark: str,
-    catalysts: Sequence[Catalyst] = (),
-    *,
-    sessions: int = CHART_SESSIONS,
-) -> PriceView:
-    """Open a Store on ``data_dir`` (this thread's own), read the bars, build the view."""
-    with Store.open(data_dir) as store:
-        stock_bars = store.bars(code, adjust="qfq", limit=sessions)
-        if stock_bars.empty:
-            return PriceView(code, benchmark)
-        start, end = stock_bars["date"].iloc[0], stock_bars["date"].iloc[-1]
-        bench_bars = store.bars(benchmark, adjust="qfq", start=start, end=end)
-    return build_price_view(code, benchmark, stock_bars, bench_bars, catalysts, sessions=sessions)
 
 
 # --------------------------------------------------------------------------- messages
@@ -216,20 +63,6 @@ class PriceViewLoaded(Message):
     def __init__(self, view: PriceView) -> None:
         super().__init__()
         self.view = view
-
-
-# --------------------------------------------------------------------------- formatting helpers
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    gap = max(0, width - cell_len(text))
-    return " " * gap + text if right else text + " " * gap
-
-
-def _pct(value: float) -> str:
-    if value is None or not math.isfinite(value):
-        return "—"
-    return f"{value * 100:+.2f}%"
 
 
 # --------------------------------------------------------------------------- the screen
@@ -328,9 +161,6 @@ class StockDetailScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="stock-detail")
     def load_prices(self) -> None:
         assert self.stock.code
-        from tui.ui.background import ensure_imports
-
-        ensure_imports()
         view = load_price_view(
             self.data_dir, self.stock.code, self.stock_theme.benchmark, self.catalysts, sessions=self.sessions
         )
@@ -371,9 +201,7 @@ class StockDetailScreen(Screen[None]):
     # ------------------------------------------------------------------ text parts
 
     def _bench_name(self) -> str:
-        code = self.stock_theme.benchmark
-        name = self.t(f"bench.{code}")
-        return code if name == f"bench.{code}" else name
+        return self.t.benchmark(self.stock_theme.benchmark)
 
     def _status_label(self) -> str:
         s = self.stock.status
@@ -422,23 +250,18 @@ class StockDetailScreen(Screen[None]):
         return Content(text)
 
     def _signed(self, value: float, width: int) -> tuple[str, str]:
-        text = _pad(_pct(value), width, right=True)
-        if value is None or not math.isfinite(value) or value == 0:
-            return (text, "")
-        up = value > 0
-        red = up if self.up_color != "green" else not up
-        return (text, "$error" if red else "$success")
+        return signed_return(value, width, self.up_color)
 
     def _returns_text(self) -> Content:
         t = self.t
         view = self.view
         name_w = max(cell_len(self.stock.name), cell_len(self._bench_name()), cell_len(t("stock.excess")), 6) + 1
         col_w = 9
-        header = _pad(t("stock.returns"), name_w) + "".join(
-            _pad(t("stock.sessions").format(n=n), col_w, right=True) for n in PERIODS
+        header = pad(t("stock.returns"), name_w) + "".join(
+            pad(t("stock.sessions").format(n=n), col_w, right=True) for n in PERIODS
         )
         if view is None or not view.has_bars:
-            return Content.assemble((header, "bold $text-muted"), "\n", (_pad("", name_w) + "—", "$text-muted"))
+            return Content.assemble((header, "bold $text-muted"), "\n", (pad("", name_w) + "—", "$text-muted"))
         rows: list[tuple[str, list[float]]] = [
             (self.stock.name, [view.returns.get(n, (math.nan, math.nan))[0] for n in PERIODS]),
         ]
@@ -448,7 +271,7 @@ class StockDetailScreen(Screen[None]):
         parts: list[tuple[str, str] | str] = [(header, "bold $text-muted")]
         for name, values in rows:
             parts.append("\n")
-            parts.append(_pad(name, name_w))
+            parts.append(pad(name, name_w))
             parts.extend(self._signed(v, col_w) for v in values)
         return Content.assemble(*parts)
 
@@ -497,8 +320,8 @@ class StockDetailScreen(Screen[None]):
             parts += [
                 "\n",
                 (f"{number} " if number else "  ", "bold $warning"),
-                (_pad(str(c.date) if c.date else t("detail.none"), 10), ""),
-                (f" {_pad(countdown_label(entry, lang='zh' if zh else 'en'), 9)}", "$text-muted"),
+                (pad(str(c.date) if c.date else t("detail.none"), 10), ""),
+                (f" {pad(countdown_label(entry, lang='zh' if zh else 'en'), 9)}", "$text-muted"),
                 (f" [{status}·{kind}·{impact}] ", "$text-muted"),
                 c.title,
             ]

@@ -26,7 +26,7 @@ from textual.widgets.data_table import ColumnKey
 from tui.config.loader import Project
 from tui.domain.models import Stock, Theme
 from tui.domain.timeline import stock_countdown
-from tui.domain.units import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_price
+from tui.formats import fmt_amount, fmt_change, fmt_frac, fmt_pct, fmt_price
 from tui.ui.cell import Cell
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels

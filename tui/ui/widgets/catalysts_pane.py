@@ -42,6 +42,7 @@ from tui.domain.models import (
     Theme,
 )
 from tui.domain.timeline import Bucket, TimelineEntry, build_timeline, countdown_label, trading_days_until
+from tui.formats import fmt_frac, pad
 from tui.ui.cell import plain_cells
 from tui.ui.formatting import truncate
 from tui.ui.i18n import Labels
@@ -111,15 +112,6 @@ def filter_catalysts(catalysts: list[Catalyst], text: str, stock_names: dict[str
     if not tokens:
         return list(catalysts)
     return [c for c in catalysts if all(catalyst_matches(c, tok, stock_names, theme_names) for tok in tokens)]
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:+.2f}%"
-
-
-def _pad(text: str, width: int, *, right: bool = False) -> str:
-    gap = " " * max(0, width - cell_len(text))
-    return gap + text if right else text + gap
 
 
 # --------------------------------------------------------------------------- messages
@@ -445,9 +437,6 @@ class CatalystsPane(Vertical):
 
     # ------------------------------------------------------------------ detail text
 
-    def _bench_name(self, code: str) -> str:
-        name = self.t(f"bench.{code}")
-        return code if name == f"bench.{code}" else name
 
     def _moves_text(self, c: Catalyst, codes: list[str], names: dict[str, str], reaction: CatalystReaction | None, error: str | None, own: bool) -> Text:
         t = self.t
@@ -476,15 +465,15 @@ class CatalystsPane(Vertical):
             if m is None:
                 out.append("\n  " + label)
             elif m.move is None:
-                out.append("\n  " + _pad(label, width) + _pad("—", 8, right=True))
+                out.append("\n  " + pad(label, width) + pad("—", 8, right=True))
                 out.append("  " + self._move_reason(m), style="dim")
             else:
-                out.append("\n  " + _pad(label, width))
-                out.append(_pad(_pct(m.move), 8, right=True), style="bold")
+                out.append("\n  " + pad(label, width))
+                out.append(pad(fmt_frac(m.move), 8, right=True), style="bold")
         if moves and reaction is not None and reaction.benchmark_move is not None:
             bm = reaction.benchmark_move
-            out.append("\n  " + _pad(f"{self._bench_name(bm.code)} {bm.code}", width), style="dim")
-            out.append(_pad(_pct(bm.move), 8, right=True), style="dim")
+            out.append("\n  " + pad(f"{self.t.benchmark(bm.code)} {bm.code}", width), style="dim")
+            out.append(pad(fmt_frac(bm.move), 8, right=True), style="dim")
         return out
 
     def _move_reason(self, m: StockMove) -> str:
@@ -521,7 +510,7 @@ class CatalystsPane(Vertical):
         head = t("cat.reaction_head").format(
             theme=theme.name if theme else "—",
             n=len(reaction.theme_codes),
-            bench=f"{self._bench_name(reaction.benchmark)} {reaction.benchmark}",
+            bench=f"{self.t.benchmark(reaction.benchmark)} {reaction.benchmark}",
             day0=reaction.day0.isoformat() if reaction.day0 else "—",
         )
         if reaction.sample:
@@ -529,12 +518,12 @@ class CatalystsPane(Vertical):
         out.append(head, style="dim")
         cols = [t("cat.col_window"), t("cat.col_theme"), t("cat.col_bench"), t("cat.col_abnormal"), "n", "t"]
         widths = [9, 9, 9, 9, 4, 7]
-        out.append("\n  " + "".join(_pad(h, w, right=i > 0) for i, (h, w) in enumerate(zip(cols, widths))), style="bold dim")
+        out.append("\n  " + "".join(pad(h, w, right=i > 0) for i, (h, w) in enumerate(zip(cols, widths))), style="bold dim")
         for r in reaction.results:
             a, b = r.window
             tstat = "—" if r.t_stat is None else f"{r.t_stat:.2f}"
-            cells = [f"[{a:+d},{b:+d}]", _pct(r.theme_return), _pct(r.benchmark_return), _pct(r.theme_abnormal), str(r.n), tstat]
-            out.append("\n  " + "".join(_pad(x, w, right=i > 0) for i, (x, w) in enumerate(zip(cells, widths))))
+            cells = [f"[{a:+d},{b:+d}]", fmt_frac(r.theme_return), fmt_frac(r.benchmark_return), fmt_frac(r.theme_abnormal), str(r.n), tstat]
+            out.append("\n  " + "".join(pad(x, w, right=i > 0) for i, (x, w) in enumerate(zip(cells, widths))))
             if r.n == 0 and r.excluded:
                 reasons = {e["reason"] for e in r.excluded}
                 if len(reasons) == 1:
@@ -567,10 +556,7 @@ class CatalystsPane(Vertical):
     @work(thread=True, exit_on_error=False, group=WORKER_GROUP)
     def _measure(self, key: ReactionKey, data_dir: Path, catalyst: Catalyst, theme_codes: list[str], concern: list[str], theme_id: str | None) -> None:
         try:
-            from tui.ui.background import ensure_imports
-
-            ensure_imports()  # one thread imports the data stack; see tui.ui.background
-            from tui.analytics import catalyst_reaction
+            from tui.views import catalyst_reaction
 
             reaction = catalyst_reaction.load_reaction(data_dir, catalyst, theme_codes, concern, theme_id=theme_id)
         except Exception as exc:  # shown in the panel, never raised into the UI

@@ -156,7 +156,7 @@ def open_add_stock(app: Any, *, on_saved: OnSaved | None = None) -> EditForm | N
     path = _theme_path(app, theme)
     if path is None:
         return None
-    from tui.config.names import name_lookup
+    from tui.views.names import name_lookup
 
     ctx = app.ctx
     current = highlighted_stock(app)

@@ -1,12 +1,31 @@
-"""Number formats A-share users expect: 万/亿 for large amounts, signed percentages."""
+"""How numbers and columns are written for A-share users: 万/亿 for large amounts, signed
+percentages, text padded to terminal cells (CJK characters are two cells wide).
+
+The one home of these helpers: the board, the panes, the detail screen and the CLI tables all
+use them, so a return reads the same everywhere (and NaN is "—" everywhere).
+"""
 
 from __future__ import annotations
 
 import math
 
+from rich.cells import cell_len
+
 
 def _bad(x: object) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    """Unknown: None, NaN or infinite (numpy scalars included)."""
+    if x is None:
+        return True
+    try:
+        return not math.isfinite(float(x))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (right-aligned if ``right``)."""
+    gap = " " * max(0, width - cell_len(text))
+    return gap + text if right else text + gap
 
 
 def fmt_amount(yuan: float | None) -> str:

@@ -1,4 +1,5 @@
-"""Where a stock's name can be found when the user gives only its code."""
+"""Where a stock's name can be found when the user gives only its code: the watchlists, then
+the latest stored quote. (Here, not in tui.config: the YAML layer knows nothing of the store.)"""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def name_lookup(watchlists: Path, catalysts: Path | None, data_dir: Path | None)
             return known[code]
         if data_dir is None or not (Path(data_dir) / "theme-tracker.db").exists():
             return None
-        from tui.store import Store
+        from tui.store.store import Store
 
         with Store.open(data_dir, load_sample=False) as store:
             quotes = store.latest_quotes([code])
