@@ -8,7 +8,7 @@ import subprocess
 from tests.conftest import ROOT
 
 #: Folders the layout leaves out: generated or nested data of a listed folder.
-NOT_LISTED = ("tests/ui/__snapshots__", "tests/fixtures/broken", "tests/fixtures/editing", "tui/data")
+NOT_LISTED = ("tests/ui/__snapshots__", "tests/fixtures/broken", "tests/fixtures/editing", "tests/fixtures/shipped/", "tui/data")
 
 
 def layout_lines() -> list[str]:

@@ -106,6 +106,14 @@ def _one(part: str, labels: Labels) -> str:
     return labels(key).format(**values)
 
 
+#: The label of each failure class (FailureKind names), spelled out so the label test sees them.
+FAILURE_KIND_KEYS = {
+    "NETWORK": "refresh.kind.network", "TIMEOUT": "refresh.kind.timeout", "SCHEMA": "refresh.kind.schema",
+    "RATE_LIMIT": "refresh.kind.rate_limit", "EMPTY": "refresh.kind.empty",
+    "UNKNOWN_CODE": "refresh.kind.unknown_code", "OTHER": "refresh.kind.other",
+}
+
+
 def refresh_failure_lines(summary: Any, labels: Labels) -> list[str]:
     """One line per failure class of a refresh: what failed (kinds and counts) and why, in the
     UI's language; no function names (those are in the log and `refresh -v`)."""
@@ -115,9 +123,8 @@ def refresh_failure_lines(summary: Any, labels: Labels) -> list[str]:
         for outcome in outcomes:
             counts[outcome.kind] = counts.get(outcome.kind, 0) + 1
         what = labels("msg.list_separator").join(f"{labels('refresh.task.' + k)} {n}" for k, n in counts.items())
-        reason = labels("refresh.kind." + kind.name.lower())
-        if reason == "refresh.kind." + kind.name.lower():  # a failure class this UI does not know yet
-            reason = kind.value
+        key = FAILURE_KIND_KEYS.get(kind.name)
+        reason = labels(key) if key else kind.value  # a failure class this UI does not know yet
         lines.append(labels("refresh.failed_line").format(reason=reason, what=what))
     skipped = getattr(summary, "not_attempted", 0)
     if getattr(summary, "stopped", ""):  # the time budget ran out, or a signal

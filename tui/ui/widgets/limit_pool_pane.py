@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
-from tui.domain.units import fmt_amount, fmt_pct
+from tui.formats import fmt_amount, fmt_pct
 from tui.ui.cell import Cell
 from tui.ui.i18n import Labels
 from tui.ui.widgets.detail import DetailPanel

@@ -188,7 +188,7 @@ def open_add_stock_from_pool(app: Any, *, on_saved: OnSaved | None = None) -> Ed
     path = _theme_path(app, theme)
     if path is None:
         return None
-    from tui.config.names import name_lookup
+    from tui.views.names import name_lookup
 
     ctx = app.ctx
     t = app.labels
