@@ -32,6 +32,13 @@ HEADLESS = [
     "tui.alerts.editing",
     "tui.commands.alerts",
     "tui.views.alerts_log",
+    # catalyst inbox (issue 16)
+    "tui.commands.inbox",
+    "tui.sources.feeds",
+    "tui.store.inbox",
+    "tui.inbox.fetch",
+    "tui.inbox.triage",
+    "tui.views.inbox",
 ]
 
 

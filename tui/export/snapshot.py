@@ -168,6 +168,8 @@ class Snapshot:
     warnings: list[Warning_] = field(default_factory=list)
     calendar: dict[str, Any] = field(default_factory=dict)
     sample_as_of: str | None = None
+    #: "new in the inbox" per theme (tui.views.inbox.snapshot_inbox): theme id, name, lines.
+    inbox: list[dict[str, Any]] = field(default_factory=list)
     _columns: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)
 
     def frame(self, name: str) -> pd.DataFrame:
@@ -672,8 +674,18 @@ def build_snapshot(
     return Snapshot(
         session=session, complete=complete, stocks=stocks, themes=themes, indicators=indicators,
         catalysts=catalysts, reactions=reactions, warnings=warnings, calendar=cal_info,
-        sample_as_of=sample_as_of,
+        sample_as_of=sample_as_of, inbox=_inbox(store, project, session),
     )  # fmt: skip
+
+
+def _inbox(store: Any, project: Any, session: date) -> list[dict[str, Any]]:
+    """The catalyst inbox's new items per theme, for the report (empty without a store conn)."""
+    conn = getattr(store, "conn", None)
+    if conn is None:
+        return []
+    from tui.views.inbox import snapshot_inbox
+
+    return snapshot_inbox(conn, project, session)
 
 
 def _history_start(store: Any, benchmarks: Sequence[str], session: date) -> date:

@@ -123,6 +123,8 @@ class BoardPane(Vertical):
         #: Set by the app when the local store cannot be used: shown instead of "no prices yet".
         self.store_problem: str | None = None
         self._calendar: Any = None
+        #: New relevant inbox items per code (tui.views.inbox.board_counts), set by the app.
+        self.inbox_counts: dict[str, int] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -168,6 +170,18 @@ class BoardPane(Vertical):
     def set_calendar(self, calendar: Any) -> None:
         """The trading calendar for T-N countdowns (trading days); shown from the next redraw."""
         self._calendar = calendar
+    def set_inbox_counts(self, counts: dict[str, int]) -> None:
+        """New relevant inbox items per code (the flags column); redraws only changed cells."""
+        if counts == self.inbox_counts:
+            return
+        self.inbox_counts = counts
+        if self._theme is None:
+            return
+        self._rows = self._make_rows()
+        if self._ordered_keys() == self._order:
+            self._diff_cells()
+        else:
+            self._rebuild(self._ordered_keys())
 
     def _make_rows(self) -> dict[str, RowData]:
         rows: dict[str, RowData] = {}
@@ -207,6 +221,8 @@ class BoardPane(Vertical):
                 flags.append("ST")
         if stock.status != "listed":
             flags.append(LISTING_LABELS_ZH.get(stock.status, stock.status) if self.t.language == "zh" else stock.status.replace("_", " "))
+        if stock.code and self.inbox_counts.get(stock.code):
+            flags.append(f"{self.t('flag.inbox')}{self.inbox_counts[stock.code]}")
         if sample:
             flags.append(self.t("flag.sample"))
         elif stale and price is not None:
