@@ -19,4 +19,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     # concept boards (issue 18)
     "tui.commands.board",
     "tui.commands.theme",
+    # catalyst inbox (issue 16)
+    "tui.commands.inbox",
 )

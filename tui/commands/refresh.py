@@ -38,6 +38,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="list every failed fetch, not one line per failure class (as they happen when "
                         "stdout is not a terminal)")
+    parser.add_argument("--feeds", action="store_true",
+                        help="also fetch the catalyst inbox feeds (announcements, Q&A, news, earnings dates, "
+                        "lock-ups) with their own time budget; see `theme-tracker inbox fetch`")
     parser.set_defaults(handler=run)
 
 
@@ -125,7 +128,16 @@ def run(args: argparse.Namespace, ctx: Any) -> int:
     sys.stdout.flush()
     if received:
         return exit_code(received[0])
-    return int(ExitCode.OK if summary.ok else ExitCode.FAILED)
+    feeds_ok = True
+    if getattr(args, "feeds", False):
+        from tui.commands.inbox import fetch_feeds, project_of
+        from tui.inbox.fetch import format_feed_summary
+
+        feeds = fetch_feeds(ctx, project_of(ctx), codes)
+        for line in format_feed_summary(feeds, verbose=args.verbose):
+            print(line)
+        feeds_ok = feeds.ok
+    return int(ExitCode.OK if summary.ok and feeds_ok else ExitCode.FAILED)
 
 
 def _alerts_after_refresh(store: Any, ctx: Any) -> Any:

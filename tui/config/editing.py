@@ -90,7 +90,10 @@ UNSET: Any = _Unset()
 NameLookup = Callable[[str], "str | None"]
 
 # Canonical field orders: a new key goes after the last existing key that comes before it.
-THEME_ORDER = ("id", "name", "description", "benchmark", "tags", "source", "boards", "segments", "stocks", "indicators")
+THEME_ORDER = (
+    "id", "name", "description", "benchmark", "tags", "keywords", "mute", "source", "boards", "segments", "stocks",
+    "indicators",
+)
 STOCK_ORDER = (
     "code", "market", "name", "status", "status_note", "segment", "reason", "risks", "former_names", "notes", "tags", "source",
 )

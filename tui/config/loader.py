@@ -73,7 +73,7 @@ class Project:
 
 # --------------------------------------------------------------------------- themes
 
-_THEME_SCALARS = ("id", "name", "description", "benchmark", "segments", "tags", "source", "boards")
+_THEME_SCALARS = ("id", "name", "description", "benchmark", "segments", "tags", "source", "boards", "keywords", "mute")
 
 
 def _list_at(doc: YamlDocument, data: dict[str, Any], key: str, diags: list[Diagnostic]) -> list[Any]:

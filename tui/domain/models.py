@@ -314,6 +314,36 @@ class Theme(_Model):
     def _none_is_empty(cls, value: object) -> object:
         # `segments:` followed only by comments (the template `theme new` writes) means none.
         return [] if value is None else value
+    # Catalyst inbox (tui.inbox.relevance): words that make a fetched item relevant to this
+    # theme, and patterns of routine filings to mute. `mute` left out = the documented
+    # defaults; `mute: []` = mute nothing.
+    keywords: StrList = Field(default_factory=list)
+    mute: list[str] | None = None
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, values: list[str]) -> list[str]:
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                raise ValueError(f"keyword {v!r} must be a non-empty text")
+        return [v.strip() for v in values]
+
+    @field_validator("mute", mode="before")
+    @classmethod
+    def _mute(cls, value: object) -> object:
+        if value is None:
+            return None
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list):
+            raise ValueError(f"mute must be a list of patterns, got {type(value).__name__}")
+        for v in values:
+            if not isinstance(v, str) or not v.strip():
+                raise ValueError(f"mute pattern {v!r} must be a non-empty text")
+            try:
+                re.compile(v)
+            except re.error as exc:
+                raise ValueError(f"mute pattern {v!r} is not a valid regular expression: {exc}") from None
+        return values
 
     @field_validator("benchmark")
     @classmethod

@@ -176,6 +176,12 @@ def render_report(snapshot: Any) -> str:
         lines.append("无（近7天没有可测算的已发生事件，或行情数据不足）")
     lines.append("")
 
+    # ---- catalyst inbox (new items per theme, relevant first)
+    if getattr(s, "inbox", None):
+        lines += ["## 收件箱新条目", ""]
+        for section in s.inbox:
+            lines += [f"**{_cell(section['theme_name'])}**", "", *section["lines"], ""]
+
     # ---- indicators
     lines += ["## 指标提示（落后或过期）", ""]
     indicators = s.records("indicators")

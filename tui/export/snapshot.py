@@ -172,6 +172,8 @@ class Snapshot:
     warnings: list[Warning_] = field(default_factory=list)
     calendar: dict[str, Any] = field(default_factory=dict)
     sample_as_of: str | None = None
+    #: "new in the inbox" per theme (tui.views.inbox.snapshot_inbox): theme id, name, lines.
+    inbox: list[dict[str, Any]] = field(default_factory=list)
     _columns: dict[str, list[list[Any]]] = field(default_factory=dict, repr=False)
 
     def frame(self, name: str) -> pd.DataFrame:
@@ -678,7 +680,7 @@ def build_snapshot(
     return Snapshot(
         session=session, complete=complete, stocks=stocks, themes=themes, indicators=indicators,
         catalysts=catalysts, reactions=reactions, warnings=warnings, calendar=cal_info,
-        sample_as_of=sample_as_of,
+        sample_as_of=sample_as_of, inbox=_inbox(store, project, session),
     )  # fmt: skip
 
 
@@ -698,6 +700,16 @@ def _with_ladder(store: Any, board: pd.DataFrame, codes: list[str], quotes: pd.D
     ohlc = ohlc_for(store, codes, start=start, end=session)
     raw = ohlc_for(store, codes, adjust="raw", start=start, end=session)
     return attach_ladder(board.drop(columns=LADDER_BOARD_COLUMNS, errors="ignore"), ohlc, quotes, raw_bars=raw)
+
+
+def _inbox(store: Any, project: Any, session: date) -> list[dict[str, Any]]:
+    """The catalyst inbox's new items per theme, for the report (empty without a store conn)."""
+    conn = getattr(store, "conn", None)
+    if conn is None:
+        return []
+    from tui.views.inbox import snapshot_inbox
+
+    return snapshot_inbox(conn, project, session)
 
 
 def _history_start(store: Any, benchmarks: Sequence[str], session: date) -> date:

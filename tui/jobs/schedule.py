@@ -453,6 +453,7 @@ class ScheduleRunner:
             if not summary.ok:
                 for line in format_summary(summary):
                     log.warning("refresh: %s", line)
+            feeds_text = self._fetch_feeds(store, project, codes, sessions[-1])
             written = []
             for session in sessions:
                 run = take_snapshot(
@@ -466,10 +467,29 @@ class ScheduleRunner:
                     self.alert_hook.after_close(store, session=session, report=run.directory / "report.md", now=now)
             if self.alert_hook is not None and (summary.fetched or summary.unchanged):
                 self.alert_hook.after_refresh(store, now=now)
-        text = (f"after-close: refresh {summary.fetched} fetched, {summary.failed} failed; "
+        text = (f"after-close: refresh {summary.fetched} fetched, {summary.failed} failed; {feeds_text}"
                 f"snapshot {'; '.join(written)}")  # fmt: skip
         (log.info if summary.ok else log.warning)(text)
         return text
+
+    def _fetch_feeds(self, store: Any, project: Any, codes: list[str], today: date) -> str:
+        """The catalyst feeds (tui.inbox.fetch), after the close only, with their own budget.
+        Only a source that offers them (`feed_caller()`, the akshare source) is asked; never
+        raises: a failure is logged and the snapshot still runs."""
+        make = getattr(self.source_factory(), "feed_caller", None)
+        if make is None:
+            return ""
+        try:
+            from tui.inbox.fetch import format_feed_summary, run_inbox_fetch
+
+            feeds = run_inbox_fetch(store.conn, make(), codes, today=today, names=project.stock_names())
+        except Exception as exc:  # noqa: BLE001
+            log.warning("feeds: %s: %s", type(exc).__name__, exc)
+            return "feeds failed; "
+        if not feeds.ok:
+            for line in format_feed_summary(feeds):
+                log.warning("feeds: %s", line)
+        return f"feeds {feeds.items_new} new item(s), {len(feeds.failures)} failed; "
 
     def close_pending(self) -> list[date]:
         """Sessions an after-close run would write now (for the start-up catch-up)."""

@@ -396,6 +396,16 @@ class AkshareSource:
             chain = ("stock_zh_index_daily_em", "index_zh_a_hist")
         return self._bars_chain(symbol, chain, fetch, start, end, stop_on_unknown=False)
 
+    # -- catalyst feeds ---------------------------------------------------------------------
+
+    def feed_caller(self, budget: float = 180.0) -> Any:
+        """A FeedCaller (tui.sources.feeds) on the same akshare module, with a feed budget of
+        its own (seconds) and breakers of its own: feeds never spend the quotes' budget, and a
+        stalled announcement host does not open the quote providers' breakers."""
+        from tui.sources.feeds import FeedBudget, FeedCaller
+
+        return FeedCaller(timeout=max(self.timeout, 15.0), budget=FeedBudget(budget), loader=self._loader, sleep=self._sleep)
+
     # -- calendar ---------------------------------------------------------------------------
 
     def fetch_trade_dates(self) -> FetchResult:

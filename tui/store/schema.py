@@ -254,6 +254,12 @@ def _v5_alerts(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX ix_alert_deliveries_channel_at ON alert_deliveries (channel, at)")
+def _v8_inbox(db: Database) -> None:
+    """The catalyst inbox (tui.store.inbox): fetched announcements, Q&A and news awaiting
+    triage, and the catalysts fetched rather than typed (earnings dates, previews, lock-ups)."""
+    from tui.store.inbox import create_inbox_tables
+
+    create_inbox_tables(db.conn)
 
 
 def _v6_boards(db: Database) -> None:
@@ -358,6 +364,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(5, "alerts: episode state, alert log, deliveries", _v5_alerts),
     Migration(6, "concept and industry boards cache", _v6_boards),
     Migration(7, "limit_pool: whole-market limit pools", _v7_limit_pools),
+    Migration(8, "catalyst inbox and fetched catalysts", _v8_inbox),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -38,9 +38,11 @@ from tui.ui.formatting import display_path
 from tui.ui.gc_tuning import restore_garbage_collector, tune_garbage_collector
 from tui.ui.i18n import Labels
 from tui.ui.translate import refresh_failure_lines
+from tui.ui.inbox_actions import InboxMixin
 from tui.ui.messages import BoardDataLoaded, CalendarLoaded, RefreshFinished, RefreshProgressed
 from tui.ui.widgets.board_pane import BoardPane
 from tui.ui.widgets.catalysts_pane import CatalystsPane
+from tui.ui.widgets.inbox_pane import InboxPane
 from tui.ui.widgets.indicators_pane import IndicatorsPane
 from tui.ui.widgets.limit_pool_pane import LimitPoolPane
 from tui.ui.widgets.problems_pane import ProblemsPane
@@ -48,10 +50,10 @@ from tui.ui.widgets.sidebar import ThemeSidebar
 from tui.ui.widgets.status_line import StatusLine
 from tui.ui.widgets.theme_index_pane import ThemeIndexPane
 
-TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool")
+TABS = ("tab-board", "tab-catalysts", "tab-indicators", "tab-index", "tab-problems", "tab-pool", "tab-inbox")
 REFRESH_LOG = logging.getLogger("theme_tracker.refresh")
 #: What gets the focus when a tab is shown (by key, click or the command palette).
-TAB_FOCUS = {"tab-board": "#board-table", "tab-catalysts": "#catalysts-table", "tab-indicators": "#indicators-table", "tab-index": "#theme-index", "tab-problems": "#problems-table", "tab-pool": "#pool-table"}
+TAB_FOCUS = {"tab-board": "#board-table", "tab-catalysts": "#catalysts-table", "tab-indicators": "#indicators-table", "tab-index": "#theme-index", "tab-problems": "#problems-table", "tab-pool": "#pool-table", "tab-inbox": "#inbox-table"}
 BENCHMARKS = ("sh000300", "sz399006")
 #: A quote is stale in trading hours when older than this many refresh intervals.
 STALE_INTERVALS = 1.5
@@ -88,7 +90,7 @@ WATCH_SECONDS = 1.0
 PROGRESS_EVERY_S = 0.25
 
 
-class ThemeTrackerApp(AlertsMixin, App[int]):
+class ThemeTrackerApp(InboxMixin, AlertsMixin, App[int]):
     """The theme board, catalyst calendar and indicators of the user's themes."""
 
     CSS_PATH = "app.tcss"
@@ -150,6 +152,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             ("4", "show_tab('tab-index')", t("tab.index"), False),
             ("5", "show_tab('tab-problems')", t("tab.problems"), False),
             ("6", "show_tab('tab-pool')", t("tab.pool"), False),
+            ("7", "show_tab('tab-inbox')", t("tab.inbox"), False),
             ("a", "toggle_scope", t("bind.scope"), False),
             ("n", "edit('new')", t("bind.add"), True),
             ("e", "edit('edit')", t("bind.edit"), True),
@@ -187,6 +190,8 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
                     yield ProblemsPane(t, id="problems")
                 with TabPane(t("tab.pool"), id="tab-pool"):
                     yield LimitPoolPane(t, up_color=self.up_color, id="limit-pool")
+                with TabPane(t("tab.inbox"), id="tab-inbox"):
+                    yield InboxPane(t, id="inbox")
         yield StatusLine(t, id="status-line")
         yield Footer()
 
@@ -320,9 +325,11 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
             notice = self.labels("notice.sample").format(as_of=(self.inputs.sample_as_of if self.inputs else None) or "—")
         elif summary is not None and summary.stale:
             notice = self.labels("notice.stale")
+        self.query_one(BoardPane).inbox_counts = self.inbox_counts()
         self.query_one(BoardPane).show(self.project, theme, self.today, board, summary, notice=notice)
         self.query_one(CatalystsPane).show(self.project, theme, self.today)
         self.query_one(IndicatorsPane).show(theme, self.today)
+        self.redraw_inbox()
         if self._load_data:
             self.query_one(ThemeIndexPane).show(theme, self.ctx.data_dir, self.today)
         self.update_status(summary)
@@ -443,6 +450,7 @@ class ThemeTrackerApp(AlertsMixin, App[int]):
     def on_board_data_loaded(self, message: BoardDataLoaded) -> None:
         self.inputs = message.inputs
         self.redraw()
+        self.load_inbox()
 
     def on_calendar_loaded(self, message: CalendarLoaded) -> None:
         self.calendar = message.calendar

@@ -13,7 +13,8 @@ HELP_ZH = """\
 
 | 按键 | 作用 |
 |---|---|
-| `1` `2` `3` `4` `5` `6` | 切换 行情 / 催化剂 / 指标 / 指数 / 问题 / 涨停池 |
+| `1` `2` `3` `4` `5` `6` `7` | 切换 行情 / 催化剂 / 指标 / 指数 / 问题 / 涨停池 / 收件箱 |
+| `a` `d` `s` `u` `o` `f` `M` | 收件箱：采纳（写入催化剂）/ 忽略 / 稍后 / 恢复 / 打开链接 / 抓取 / 显示屏蔽项 |
 | `]` `[` | 下一个 / 上一个题材 |
 | `r` | 立即刷新行情（交易时段内按设置的间隔自动刷新） |
 | `s` `o` `g` | 行情：切换排序 / 反向 / 按环节分组（也可点击列标题） |
@@ -72,7 +73,8 @@ HELP_EN = """\
 
 | Key | Action |
 |---|---|
-| `1` `2` `3` `4` `5` `6` | Board / Catalysts / Indicators / Index / Problems / Limit-up pool |
+| `1` `2` `3` `4` `5` `6` `7` | Board / Catalysts / Indicators / Index / Problems / Limit-up pool / Inbox |
+| `a` `d` `s` `u` `o` `f` `M` | Inbox: accept (into the calendar) / dismiss / snooze / restore / open link / fetch / show muted |
 | `]` `[` | Next / previous theme |
 | `r` | Refresh quotes now (automatic at the set interval in trading hours) |
 | `s` `o` `g` | Board: next sort / reverse / group by segment (or click a header) |

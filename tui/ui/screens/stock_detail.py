@@ -57,6 +57,15 @@ _STATUS_STYLE = {
 # --------------------------------------------------------------------------- messages
 
 
+class StockInboxLoaded(Message):
+    """The worker read the stock's new inbox items and fetched catalysts."""
+
+    def __init__(self, rows: Sequence, fetched: Sequence) -> None:
+        super().__init__()
+        self.rows = rows
+        self.fetched = fetched
+
+
 class PriceViewLoaded(Message):
     """The worker read a stock's bars and built its price view."""
 
@@ -93,6 +102,8 @@ class StockDetailScreen(Screen[None]):
     StockDetailScreen #sd-left.-no-bars #sd-marks { display: none; }
     StockDetailScreen #sd-info, StockDetailScreen #sd-catalysts,
     StockDetailScreen #sd-indicators { height: auto; margin-bottom: 1; }
+    StockDetailScreen #sd-inbox { height: auto; margin-bottom: 1; display: none; }
+    StockDetailScreen #sd-inbox.-has-items { display: block; }
     """
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
@@ -149,12 +160,52 @@ class StockDetailScreen(Screen[None]):
                 with Vertical(id="sd-right"):
                     yield Static(self._info_text(), id="sd-info")
                     yield Static(self._catalysts_text(), id="sd-catalysts")
+                    yield Static(id="sd-inbox")
                     yield Static(self._indicators_text(), id="sd-indicators")
         yield Footer()
 
     def on_mount(self) -> None:
         if self.stock.code:
             self.load_prices()
+            self.load_inbox()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stock-inbox")
+    def load_inbox(self) -> None:
+        """The stock's new inbox items and fetched catalysts (tui.views.inbox.stock_inbox)."""
+        assert self.stock.code
+        from tui.views.inbox import stock_inbox
+
+        with Store.open(self.data_dir) as store:
+            rows, fetched = stock_inbox(store.conn, self.project, self.stock.code, self.today)
+        self.post_message(StockInboxLoaded(rows, fetched))
+
+    @on(StockInboxLoaded)
+    def _inbox_loaded(self, message: StockInboxLoaded) -> None:
+        widget = self.query_one("#sd-inbox", Static)
+        widget.update(self._inbox_text(message.rows, message.fetched))
+        widget.set_class(bool(message.rows or message.fetched), "-has-items")
+
+    def _inbox_text(self, rows: Sequence, fetched: Sequence) -> Content:
+        t = self.t
+        parts: list[tuple[str, str] | str] = []
+        if fetched:
+            parts.append((t("detail.fetched"), "bold $text-muted"))
+            for f in fetched:
+                c = f.catalyst
+                status = STATUS_LABELS_ZH.get(c.status, c.status) if t.language == "zh" else c.status
+                parts += ["\n", (_pad(c.date or t("detail.none"), 10), ""), (f" [{t('inbox.fetched_tag')}·{status}] ", "$text-muted"), c.title]
+                if f.previews:
+                    parts.append((f" {t('inbox.preview')}: {f.preview_text()}", "$text-muted"))
+        if rows:
+            if parts:
+                parts.append("\n")
+            parts.append((t("detail.inbox"), "bold $text-muted"))
+            for r in rows[:10]:
+                parts += ["\n", ("★ " if r.relevant else "  ", "bold $warning"), (_pad(r.item.date, 10), ""),
+                          (f" [{t('inbox.kind.' + r.item.kind)}] ", "$text-muted"), r.item.title]
+            if len(rows) > 10:
+                parts += ["\n", (f"… +{len(rows) - 10}", "$text-muted")]
+        return Content.assemble(*parts)
 
     # ------------------------------------------------------------------ loading
 
@@ -173,6 +224,8 @@ class StockDetailScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "stock-inbox" and event.state is WorkerState.ERROR:
+            return  # the inbox section stays hidden; prices are what this screen is about
         if event.worker.group != "stock-detail" or event.state is not WorkerState.ERROR:
             return
         error = event.worker.error

@@ -129,6 +129,8 @@ class BoardPane(Vertical):
         if labels.language != "zh":  # BINDINGS are written in Chinese (class level)
             for key, label in (("slash", "filter.label"), ("s", "sort.label"), ("o", "sort.reverse"), ("g", "sort.segment")):
                 self._bindings.key_to_bindings[key] = [replace(b, description=labels(label)) for b in self._bindings.key_to_bindings[key]]
+        #: New relevant inbox items per code (tui.views.inbox.board_counts), set by the app.
+        self.inbox_counts: dict[str, int] = {}
 
     # ------------------------------------------------------------------ layout
 
@@ -175,6 +177,18 @@ class BoardPane(Vertical):
     def set_calendar(self, calendar: Any) -> None:
         """The trading calendar for T-N countdowns (trading days); shown from the next redraw."""
         self._calendar = calendar
+    def set_inbox_counts(self, counts: dict[str, int]) -> None:
+        """New relevant inbox items per code (the flags column); redraws only changed cells."""
+        if counts == self.inbox_counts:
+            return
+        self.inbox_counts = counts
+        if self._theme is None:
+            return
+        self._rows = self._make_rows()
+        if self._ordered_keys() == self._order:
+            self._diff_cells()
+        else:
+            self._rebuild(self._ordered_keys())
 
     def _make_rows(self) -> dict[str, RowData]:
         rows: dict[str, RowData] = {}
@@ -214,6 +228,8 @@ class BoardPane(Vertical):
                 flags.append("ST")
         if stock.status != "listed":
             flags.append(listing_label(stock.status, self.t))
+        if stock.code and self.inbox_counts.get(stock.code):
+            flags.append(f"{self.t('flag.inbox')}{self.inbox_counts[stock.code]}")
         if sample:
             flags.append(self.t("flag.sample"))
         elif stale and price is not None:
