@@ -37,7 +37,7 @@ PACKAGE = ROOT / "tui"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("tui.__init__", "tui.errors", "tui.paths", "tui.formats", "tui.domain", "tui.alerts.quiet"),
     ("tui.settings", "tui.config", "tui.sources", "tui.store"),
-    ("tui.analytics", "tui.alerts"),
+    ("tui.analytics", "tui.alerts", "tui.inbox"),
     ("tui.views", "tui.jobs", "tui.export"),
     ("tui.context", "tui.commands", "tui.ui"),
     ("tui.cli", "tui.__main__"),
