@@ -176,3 +176,59 @@ def load_theme_diff(data_dir: Path, source_factory: Callable[[], Any] | None, th
             stale = stale or got.stale
             members.append((board.label(), got.frame))
     return DiffView(theme.id, [label for label, _ in members], diff_theme(theme, members), None, stale)
+
+
+# --------------------------------------------------------------------------- index overlay
+
+#: Row keys of an overlaid board in a ThemeIndexView: its index and the theme's excess over it.
+def overlay_key(code: str) -> str:
+    return f"board:{code}"
+
+
+def excess_key(code: str) -> str:
+    return f"excess:{code}"
+
+
+def add_board_overlay(view: Any, code: str, label: str, bars: pd.DataFrame) -> bool:
+    """Put a board's own daily index on a theme index view (rebased to 100 on the view's
+    first date, carried over missing sessions like the benchmarks) with its returns and the
+    equal-weighted theme's excess over it. False when the board has no bar in the window."""
+    from tui.analytics.returns import series_returns
+    from tui.views.theme_index import EQUAL, PERIODS
+
+    if not view.dates or bars.empty:
+        return False
+    close = pd.Series(bars["close"].to_numpy(dtype="float64"), index=pd.to_datetime(bars["date"]).dt.normalize())
+    close = close.loc[~close.index.duplicated(keep="last")].sort_index().dropna()
+    dates = pd.DatetimeIndex([pd.Timestamp(d) for d in view.dates])
+    shown = close.reindex(dates).ffill()
+    first = shown.dropna()
+    if first.empty:
+        return False
+    key = overlay_key(code)
+    view.benchmarks[key] = (shown / first.iloc[0] * 100.0).tolist()
+    view.bench_as_of[key] = close.index[-1].date()
+    view.names[key] = label
+    board_returns = series_returns(close, periods=PERIODS, as_of=dates[-1])
+    theme_returns = view.returns.get(EQUAL, {})
+    view.returns[key] = {k: float(board_returns.get(k, float("nan"))) for k in theme_returns}
+    view.returns[excess_key(code)] = {k: theme_returns[k] - view.returns[key][k] for k in theme_returns}
+    return True
+
+
+def load_board_overlay(data_dir: Path, source_factory: Callable[[], Any] | None, view: Any, code: str, name: str,
+                       kind: BoardKind, *, now: Callable[[], datetime] | None = None) -> str | None:
+    """Fetch (or read the cached) board index over the view's window and overlay it on `view`
+    (blocking). Returns why it could not, or None."""
+    from tui.jobs.boards import Board, board_history
+    from tui.store import Store
+
+    if not view.dates:
+        return None
+    fetcher, why = _fetcher(source_factory)
+    board = Board(code, name, kind)
+    with Store.open(data_dir) as store:
+        got = board_history(store, fetcher, board, view.dates[0], view.dates[-1], **_clock(now))
+    if add_board_overlay(view, code, board.label(), got.frame):
+        return got.error_line() if got.stale else None
+    return got.error_line() or why or "no bars"

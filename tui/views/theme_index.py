@@ -73,6 +73,8 @@ class ThemeIndexView:
     sample_only: bool = False
     sample_as_of: date | None = None
     sources: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    """Display names of rows that are not benchmarks (a concept board overlaid: issue 18)."""
 
     @property
     def has_data(self) -> bool:

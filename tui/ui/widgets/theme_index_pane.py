@@ -29,6 +29,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import ScrollableContainer, Vertical
 from textual.content import Content
+from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -80,7 +81,7 @@ class ThemeIndexPane(Vertical, can_focus=True):
     """The theme index chart, its returns table and what went into it. It takes the focus
     when its tab is shown (nothing in it is focusable), and scrolls with the keys."""
 
-    BINDINGS = ScrollableContainer.BINDINGS
+    BINDINGS = [*ScrollableContainer.BINDINGS, Binding("v", "toggle_board", "叠加板块")]
 
     DEFAULT_CSS = """
     ThemeIndexPane { height: 1fr; padding: 0 1; overflow-y: auto; }
@@ -100,6 +101,7 @@ class ThemeIndexPane(Vertical, can_focus=True):
         super().__init__(**kw)
         self.t = labels
         self.up_color = up_color
+        self._bindings.key_to_bindings["v"] = [Binding("v", "toggle_board", labels("index.board_bind"))]
         self.shown_theme: Theme | None = None
         self.data_dir: Path | None = None
         self.today: date | None = None
@@ -117,6 +119,10 @@ class ThemeIndexPane(Vertical, can_focus=True):
         #: stays off the app's first paint. Drawing asked for before that waits in _chart_op.
         self.chart: PriceChart | None = None
         self._chart_op: Callable[[PriceChart], None] | None = None
+        #: The concept board overlaid on the index (`v`: the theme's first recorded board), and
+        #: why its index could not be shown (None when it is, or when no board is overlaid).
+        self.overlay_board: tuple[str, str, str] | None = None
+        self.overlay_error: str | None = None
         #: A load asked for before the pane was first shown: run on the first Show, so that
         #: a hidden tab reads nothing at start-up (its imports would slow the first paint).
         self._load_pending = False
@@ -196,14 +202,21 @@ class ThemeIndexPane(Vertical, can_focus=True):
             self._load_pending = True
             return
         assert self.shown_theme is not None and self.data_dir is not None
-        self._load(self._request, self.data_dir, self._codes, self.shown_theme.benchmark)
+        source_factory = self.app.make_source_factory() if self.overlay_board else None
+        self._load(self._request, self.data_dir, self._codes, self.shown_theme.benchmark, self.overlay_board, source_factory)
 
     # ------------------------------------------------------------------ loading
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=WORKER_GROUP)
-    def _load(self, request: int, data_dir: Path, codes: list[str], benchmark: str) -> None:
+    def _load(self, request: int, data_dir: Path, codes: list[str], benchmark: str,
+              board: tuple[str, str, str] | None = None, source_factory: Callable[[], object] | None = None) -> None:
         try:
             view = load_theme_index_view(data_dir, codes, benchmark)
+            self.overlay_error = None
+            if board is not None:
+                from tui.views.boards import load_board_overlay
+
+                self.overlay_error = load_board_overlay(data_dir, source_factory, view, *board, now=self.app.now)
             from tui.views.theme_heat import load_heat_view
 
             heat = load_heat_view(data_dir, codes)
@@ -270,7 +283,8 @@ class ThemeIndexPane(Vertical, can_focus=True):
             series.append(ChartSeries(t("index.cap"), view.cap, "accent"))
         colors = {view.benchmark: "foreground-muted"}
         for code, values in view.benchmarks.items():
-            series.append(ChartSeries(self.t.benchmark(code), values, colors.get(code, "secondary")))
+            color = "warning" if code in view.names else colors.get(code, "secondary")
+            series.append(ChartSeries(view.names.get(code) or self.t.benchmark(code), values, color))
         dates = view.dates
         self._on_chart(lambda chart: chart.show(dates, series))
         self.query_one(HeatChart).show_heat(self.heat)
@@ -310,10 +324,28 @@ class ThemeIndexPane(Vertical, can_focus=True):
         parts.append(t("index.weights_both") if view.cap is not None else t("index.cap_none"))
         if view.benchmark not in view.benchmarks:
             parts.append(t("index.no_bench").format(code=view.benchmark))
+        if self.overlay_board is not None and self.overlay_error:
+            parts.append(t("index.board_failed").format(board=self.overlay_board[1], error=self.overlay_error))
         for code, last in view.bench_as_of.items():
             if view.as_of is not None and last < view.as_of:
-                parts.append(t("index.bench_behind").format(name=self.t.benchmark(code), as_of=last.isoformat()))
+                parts.append(t("index.bench_behind").format(name=view.names.get(code) or self.t.benchmark(code), as_of=last.isoformat()))
         return " · ".join(parts)
+
+    def action_toggle_board(self) -> None:
+        """`v`: overlay the theme's first recorded board's own index (`boards:` in its file),
+        fetched or read from the cache; again to take it off."""
+        theme = self.shown_theme
+        if theme is None:
+            return
+        if self.overlay_board is not None:
+            self.overlay_board = None
+        elif not theme.boards:
+            self.notify(self.t("index.no_board"), severity="warning", timeout=5)
+            return
+        else:
+            b = theme.boards[0]
+            self.overlay_board = (b.code, b.name or b.code, b.kind)
+        self.refresh_data()
 
     def _signed(self, value: float, width: int) -> tuple[str, str]:
         return signed_return(value, width, self.up_color)
@@ -340,7 +372,13 @@ class ThemeIndexPane(Vertical, can_focus=True):
             rows.append((t("index.excess").format(index=t("index.equal_short"), bench=bench), EXCESS_EQUAL))
         if EXCESS_CAP in view.returns:
             rows.append((t("index.excess").format(index=t("index.cap_short"), bench=bench), EXCESS_CAP))
-        rows += [(self.t.benchmark(c), c) for c in view.benchmarks if c != view.benchmark and c in view.returns]
+        rows += [(self.t.benchmark(c), c) for c in view.benchmarks
+                 if c != view.benchmark and c in view.returns and c not in view.names]
+        for key, name in view.names.items():  # an overlaid concept board, and the theme's excess over it
+            rows.append((name, key))
+            excess = "excess:" + key.split(":", 1)[1]
+            if excess in view.returns:
+                rows.append((t("index.excess").format(index=t("index.equal_short"), bench=name), excess))
         keys = [f"ret_{n}d" for n in PERIODS] + ["ret_ytd"]
         heads = [t("index.sessions").format(n=n) for n in PERIODS] + [self._ytd_label()]
         name_w = max([cell_len(t("index.returns")), *(cell_len(name) for name, _ in rows)]) + 1
