@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 
 from tests.fixtures.sparse_store import NAMED, POOL, StockSpec, StoreSpec, build
 from tui.analytics.board import build_board, summarize_board
-from tui.analytics.catalyst_reaction import STATUSES, load_reaction
+from tui.analytics.catalyst_reaction import STATUSES
+from tui.views.catalyst_reaction import load_reaction
 from tui.config.loader import load_project
 from tui.store import Store
 from tui.store.readers import read_board_inputs
-from tui.ui.screens.stock_detail import load_price_view
-from tui.ui.widgets.theme_index_pane import load_theme_index_view, theme_codes
+from tui.views.price import load_price_view
+from tui.views.theme_index import load_theme_index_view, theme_codes
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BAD_WORDS = ("nan", "None", "NaT", "inf")

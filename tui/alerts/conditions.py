@@ -16,6 +16,7 @@ from typing import Any
 
 from tui.alerts.figures import Figure, SessionFigures
 from tui.alerts.rules import ALL_THEMES, Rule
+from tui.formats import fmt_pct
 
 LABELS_ZH = {
     "price_above": "价格突破", "price_below": "价格跌破", "change_pct_above": "涨幅", "change_pct_below": "跌幅",
@@ -80,10 +81,6 @@ class EvalContext:
     inbox: Any = None  # tui.alerts.inbox.InboxProvider or None
 
 
-def _pct(x: float) -> str:
-    return f"{x:+.2f}%"
-
-
 def _price(x: float) -> str:
     return f"{x:.2f}"
 
@@ -110,7 +107,7 @@ def _stock_check(rule: Rule, f: Figure) -> tuple[bool, str, str, dict[str, Any]]
             return "no_data"
         holds = f.change_pct >= v if w == "change_pct_above" else f.change_pct <= v
         op = "≥" if w == "change_pct_above" else "≤"
-        return holds, f"涨跌幅 {_pct(f.change_pct)} {op} {v:g}%", f"change {_pct(f.change_pct)} {op} {v:g}%", data
+        return holds, f"涨跌幅 {fmt_pct(f.change_pct)} {op} {v:g}%", f"change {fmt_pct(f.change_pct)} {op} {v:g}%", data
     if w in ("amount_surge", "volume_surge"):
         col = "amount" if w == "amount_surge" else "volume"
         now, avg = getattr(f, col), getattr(f, f"avg_{col}")
@@ -129,12 +126,12 @@ def _stock_check(rule: Rule, f: Figure) -> tuple[bool, str, str, dict[str, Any]]
     extra_zh = ("，一字板" if f.one_word else "") + (f"，{f.streak}连板" if f.streak >= 2 else "")
     extra_en = (", one-price bar (一字板)" if f.one_word else "") + (f", {f.streak} limit-ups in a row" if f.streak >= 2 else "")
     if w == "limit_up":
-        return f.limit_up, f"涨停 {_price(f.close)}（{_pct(f.change_pct)}）{extra_zh}", f"limit-up at {_price(f.close)} ({_pct(f.change_pct)}){extra_en}", data
+        return f.limit_up, f"涨停 {_price(f.close)}（{fmt_pct(f.change_pct)}）{extra_zh}", f"limit-up at {_price(f.close)} ({fmt_pct(f.change_pct)}){extra_en}", data
     if w == "limit_down":
         one = "，一字跌停" if f.one_word else ""
-        return f.limit_down, f"跌停 {_price(f.close)}（{_pct(f.change_pct)}）{one}", f"limit-down at {_price(f.close)} ({_pct(f.change_pct)})", data
+        return f.limit_down, f"跌停 {_price(f.close)}（{fmt_pct(f.change_pct)}）{one}", f"limit-down at {_price(f.close)} ({fmt_pct(f.change_pct)})", data
     if w == "broken":
-        return f.broken, f"炸板：最高 {_price(f.high)} 触及涨停后回落，现 {_price(f.close)}（{_pct(f.change_pct)}）", f"broke its limit-up: high {_price(f.high)}, now {_price(f.close)} ({_pct(f.change_pct)})", data
+        return f.broken, f"炸板：最高 {_price(f.high)} 触及涨停后回落，现 {_price(f.close)}（{fmt_pct(f.change_pct)}）", f"broke its limit-up: high {_price(f.high)}, now {_price(f.close)} ({fmt_pct(f.change_pct)})", data
     if w == "streak":
         return f.streak >= v, f"{f.streak}连板（≥{v}）", f"{f.streak} limit-ups in a row (>= {v})", data
     raise ValueError(f"not a stock condition: {w}")
@@ -215,8 +212,8 @@ def theme_condition(rule: Rule, ctx: EvalContext) -> tuple[list[Verdict], list[S
         holds = excess >= v if v >= 0 else excess <= v
         data = {"theme_change_pct": mean, "benchmark": theme.benchmark, "benchmark_change_pct": bench.change_pct, "excess": excess}
         verdicts.append(Verdict(rule, theme.id, theme.name, holds, as_of, sample or bench.is_sample, "",
-                                f"{theme.name}：等权平均 {_pct(mean)}，{theme.benchmark} {_pct(bench.change_pct)}，超额 {_pct(excess)}（阈值 {v:+g}%）",
-                                f"{theme.name}: equal-weight {_pct(mean)} vs {theme.benchmark} {_pct(bench.change_pct)}, excess {_pct(excess)} (threshold {v:+g}%)", data))  # fmt: skip
+                                f"{theme.name}：等权平均 {fmt_pct(mean)}，{theme.benchmark} {fmt_pct(bench.change_pct)}，超额 {fmt_pct(excess)}（阈值 {v:+g}%）",
+                                f"{theme.name}: equal-weight {fmt_pct(mean)} vs {theme.benchmark} {fmt_pct(bench.change_pct)}, excess {fmt_pct(excess)} (threshold {v:+g}%)", data))  # fmt: skip
     return verdicts, skips
 
 

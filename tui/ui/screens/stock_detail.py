@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -173,6 +174,7 @@ class StockDetailScreen(Screen[None]):
     def load_inbox(self) -> None:
         """The stock's new inbox items and fetched catalysts (tui.views.inbox.stock_inbox)."""
         assert self.stock.code
+        from tui.store import Store
         from tui.views.inbox import stock_inbox
 
         with Store.open(self.data_dir) as store:
@@ -193,7 +195,7 @@ class StockDetailScreen(Screen[None]):
             for f in fetched:
                 c = f.catalyst
                 status = STATUS_LABELS_ZH.get(c.status, c.status) if t.language == "zh" else c.status
-                parts += ["\n", (_pad(c.date or t("detail.none"), 10), ""), (f" [{t('inbox.fetched_tag')}·{status}] ", "$text-muted"), c.title]
+                parts += ["\n", (pad(c.date or t("detail.none"), 10), ""), (f" [{t('inbox.fetched_tag')}·{status}] ", "$text-muted"), c.title]
                 if f.previews:
                     parts.append((f" {t('inbox.preview')}: {f.preview_text()}", "$text-muted"))
         if rows:
@@ -201,7 +203,7 @@ class StockDetailScreen(Screen[None]):
                 parts.append("\n")
             parts.append((t("detail.inbox"), "bold $text-muted"))
             for r in rows[:10]:
-                parts += ["\n", ("★ " if r.relevant else "  ", "bold $warning"), (_pad(r.item.date, 10), ""),
+                parts += ["\n", ("★ " if r.relevant else "  ", "bold $warning"), (pad(r.item.date, 10), ""),
                           (f" [{t('inbox.kind.' + r.item.kind)}] ", "$text-muted"), r.item.title]
             if len(rows) > 10:
                 parts += ["\n", (f"… +{len(rows) - 10}", "$text-muted")]

@@ -4,19 +4,15 @@ bucket of sessions when the year is wider than the pane). Only draws: the figure
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.formats import pad
 from tui.ui.i18n import Labels
 from tui.views.theme_heat import HeatView, heat_rows
 
 LABEL_WIDTH = 11
 SUFFIX_WIDTH = 16
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * max(0, width - cell_len(text))
 
 
 class HeatChart(Static):
@@ -60,11 +56,11 @@ class HeatChart(Static):
         warn = self._color("warning")
         peak = f" {rows.peak_streak_day:%m-%d}" if rows.peak_streak_day else ""
         for label, bars, style, suffix in (
-            (t("heat.limit_up"), rows.limit_up, up, f"max {rows.max_limit_up}"),
-            (t("heat.top_streak"), rows.top_streak, f"bold {up}".strip(), f"max {rows.max_streak}{peak}"),
+            (t("heat.limit_up"), rows.limit_up, up, f"{t('heat.max')} {rows.max_limit_up}"),
+            (t("heat.top_streak"), rows.top_streak, f"bold {up}".strip(), f"{t('heat.max')} {rows.max_streak}{peak}"),
             (t("heat.broken_rate"), rows.broken_rate, warn, "0–100%"),
         ):
-            text.append("\n" + _pad(label, LABEL_WIDTH), style="dim")
+            text.append("\n" + pad(label, LABEL_WIDTH), style="dim")
             text.append(bars, style=style)
             text.append("  " + suffix, style="dim")
         return text

@@ -7,6 +7,8 @@ in a thread worker that opens its own store (on the tab's first Show, then after
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,7 +74,8 @@ class LimitPoolPane(Vertical):
         yield Static(self.t("pool.none"), id="pool-header")
         table: DataTable = DataTable(id="pool-table", cursor_type="row", fixed_columns=2)
         for key, label, width in COLUMNS:
-            table.add_column(self.t(label), key=key, width=width)
+            text = self.t(label)
+            table.add_column(text, key=key, width=max(width, cell_len(text)))  # a label is never cut
         yield table
         yield DetailPanel(id="pool-detail")
 
