@@ -222,3 +222,24 @@ def test_a_320_member_board_is_paged_by_akshare_and_kept_whole(monkeypatch):
     assert pages == [1, 2, 3, 4]
     assert len(result.frame) == total and list(result.frame["code"]) == codes
     assert result.frame["name"].iloc[0] == "样例300000"
+
+
+def test_an_unanswered_list_fetch_is_not_followed_by_the_next(tmp_path):
+    """Offline, the concept list already costs akshare's own nine attempts: the industry list
+    on the same host is not tried after it, and neither fetch is retried on top."""
+    fake = rec.FakeBoards(fail=FailureKind.NETWORK)
+    with Store.open(tmp_path, load_sample=False) as store:
+        got = jobs.board_list(store, fake)
+    assert fake.calls == [("list", "concept")] and got.frame.empty and "network unreachable" in got.error_line()
+
+
+def test_board_lists_are_not_retried_over_akshares_own_retries():
+    calls = []
+
+    def offline():
+        calls.append(1)
+        raise ConnectionError("Failed to resolve '79.push2.eastmoney.com'")
+
+    src, _ = source_with(stock_board_concept_name_em=offline)
+    result = AkshareBoards(src).fetch_board_list("concept")
+    assert result.failures[0].kind is FailureKind.NETWORK and calls == [1]

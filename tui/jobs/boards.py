@@ -21,12 +21,16 @@ import pandas as pd
 from tui.domain.boards import BOARD_KINDS, BoardKind, is_board_code
 from tui.domain.market import SHANGHAI
 from tui.errors import ThemeTrackerError
-from tui.sources.base import Failure
+from tui.sources.base import Failure, FailureKind
 from tui.store import boards as cache
 from tui.store.store import Store
 
 #: Board moves change all day; a list or member set older than this is fetched again.
 DEFAULT_MAX_AGE = timedelta(minutes=15)
+
+
+#: Failures that mean the upstream did not answer: the next list is not tried.
+_NO_ANSWER = frozenset({FailureKind.NETWORK, FailureKind.TIMEOUT, FailureKind.RATE_LIMIT})
 
 
 class UnknownBoardError(ThemeTrackerError):
@@ -94,6 +98,8 @@ def board_list(
         result = fetcher.fetch_board_list(kind)
         if result.frame.empty:
             failures += result.failures
+            if any(f.kind in _NO_ANSWER for f in result.failures):
+                break  # the same host serves every list: do not wait on it again
             continue
         cache.save_board_list(store, kind, result.frame, now(), result.source)
         fetched_any = True

@@ -143,9 +143,11 @@ class AkshareSource:
         """One line per provider whose breaker opened (for the run's summary)."""
         return self.breakers.notes()
 
-    def _call(self, function: str, *args: Any, bulk: bool = False, per_code: bool = True, **kwargs: Any) -> Any:
+    def _call(self, function: str, *args: Any, bulk: bool = False, per_code: bool = True,
+              retry: RetryPolicy | None = None, **kwargs: Any) -> Any:
         """Call `akshare.<function>` under the deadline/retry/gate, its provider's breaker and
-        the run's budget; raise SourceError."""
+        the run's budget; raise SourceError. `retry` replaces the source's policy for functions
+        that already retry inside akshare (a second layer of retries only multiplies the wait)."""
         self.budget.check()
         try:
             ak = self._ak()
@@ -157,7 +159,7 @@ class AkshareSource:
         return call_with_retries(
             fn, *args,
             deadline=self.bulk_timeout if bulk else self.timeout,
-            policy=self.retry, gate=self.gate, breaker=self.breakers.get(provider_of(function)),
+            policy=retry or self.retry, gate=self.gate, breaker=self.breakers.get(provider_of(function)),
             budget=self.budget, provider=provider_of(function), per_code=per_code, sleep=self._sleep, **kwargs,
         )
 

@@ -27,6 +27,7 @@ import pandas as pd
 
 from tui.domain.boards import BK_RE, BOARD_BAR_COLUMNS, BOARD_LIST_COLUMNS, MEMBER_COLUMNS, BoardKind
 from tui.sources.base import ALL_CODES, Failure, FailureKind, FetchResult, SourceError, as_text
+from tui.sources.calls import RetryPolicy
 from tui.sources.classify import one_line
 from tui.sources.schema import Kind, to_number, validate_frame
 
@@ -144,6 +145,12 @@ def board_bars_from_frame(frame: pd.DataFrame, function: str) -> pd.DataFrame:
     return out.drop_duplicates("date", keep="last").sort_values("date").reset_index(drop=True)
 
 
+#: Eastmoney's board lists and constituents page through `fetch_paginated_data`, which already
+#: tries each request 3 times (the concept list on 3 hosts: 9 attempts, about 16 s offline);
+#: they are not retried again on top (only a rate limit is, once).
+NO_OUTER_RETRY = RetryPolicy(attempts={FailureKind.RATE_LIMIT: 2})
+
+
 class AkshareBoards:
     """Board fetches over an `AkshareSource` (its deadlines, retries, gate and breaker)."""
 
@@ -160,7 +167,7 @@ class AkshareBoards:
         function = _LIST_FUNCTIONS[kind]
         self.source.clear_stale_caches()
         try:
-            raw = self.source._call(function, bulk=True, per_code=False)
+            raw = self.source._call(function, bulk=True, per_code=False, retry=NO_OUTER_RETRY)
             frame = validate_frame(raw, function, BOARD_EXPECTED["board_list"])
         except SourceError as error:
             return FetchResult(empty_board_list(), [self._failure(ALL_CODES, error, function)], self.name)
@@ -174,7 +181,7 @@ class AkshareBoards:
         """The constituents of one board (by BK code), with their quotes."""
         function = _MEMBER_FUNCTIONS[kind]
         try:
-            raw = self.source._call(function, symbol=board_code, bulk=True)
+            raw = self.source._call(function, symbol=board_code, bulk=True, retry=NO_OUTER_RETRY)
             frame = validate_frame(raw, function, BOARD_EXPECTED["members"])
         except SourceError as error:
             return FetchResult(empty_members(), [self._failure(board_code, error, function)], self.name)
