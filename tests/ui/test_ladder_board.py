@@ -90,7 +90,7 @@ async def test_heat_chart_under_the_index(tmp_path):
         assert chart.view is not None and chart.view.dates[-1] == DAY
         assert chart.view.top_streak[-1] == 5 and chart.view.limit_up[-1] == 1
         shown = str(chart.render())
-        assert "题材热度" in shown and "最高标高度" in shown and "max 5 02-27" in shown
+        assert "题材热度" in shown and "最高标高度" in shown and "最高 5 02-27" in shown
         assert "涨停数" in shown and "炸板率" in shown
 
 
