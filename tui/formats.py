@@ -22,6 +22,15 @@ def _bad(x: object) -> bool:
         return True
 
 
+def finite_or_none(value: object) -> float | None:
+    """`value` as a float, or None when it is missing, not a number or NaN (JSON's null)."""
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
 def pad(text: str, width: int, *, right: bool = False) -> str:
     """``text`` padded with spaces to ``width`` terminal cells (right-aligned if ``right``)."""
     gap = " " * max(0, width - cell_len(text))

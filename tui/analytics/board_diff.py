@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tui.domain.models import Stock, Theme
+from tui.formats import finite_or_none
 
 
 @dataclass(frozen=True)
@@ -41,21 +42,13 @@ class ThemeBoardDiff:
         }
 
 
-def _number(value: object) -> float | None:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
-
-
 def diff_theme(theme: Theme, members: Sequence[tuple[str, pd.DataFrame]]) -> ThemeBoardDiff:
     """`members`: (board label, constituents frame with code/name/change_pct) per board."""
     listed: dict[str, Stock] = {s.code: s for s in theme.stocks if s.code}
     seen: dict[str, dict[str, object]] = {}
     for label, frame in members:
         for code, name, pct in zip(frame["code"], frame["name"], frame["change_pct"]):
-            entry = seen.setdefault(str(code), {"name": str(name), "boards": [], "pct": _number(pct)})
+            entry = seen.setdefault(str(code), {"name": str(name), "boards": [], "pct": finite_or_none(pct)})
             entry["boards"].append(label)  # type: ignore[union-attr]
     missing = tuple(
         Suggestion(code, str(e["name"]), tuple(e["boards"]), e["pct"])  # type: ignore[arg-type]

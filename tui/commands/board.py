@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tui.commands.text_table import render_table
-from tui.formats import fmt_amount, fmt_pct, fmt_price
+from tui.formats import finite_or_none, fmt_amount, fmt_pct, fmt_price
 from tui.context import Context
 from tui.errors import ExitCode, ThemeTrackerError, UsageError
 
@@ -99,16 +99,8 @@ def warn_if_stale(what: str, got: Any, why_offline: str | None) -> None:
         print(f"theme-tracker: {what}: {why_offline}; showing the copy cached at {_as_of(got.as_of)}", file=sys.stderr)
 
 
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
-
-
 def _int(value: Any) -> int | None:
-    number = _num(value)
+    number = finite_or_none(value)
     return None if number is None else int(number)
 
 
@@ -142,12 +134,12 @@ def run_list(args: argparse.Namespace, ctx: Context) -> int:
     frame = frame.sort_values(["change_pct", "code"], ascending=[False, True], na_position="last")
     rows = [
         {
-            "kind": r.kind, "code": r.code, "name": r.name, "price": _num(r.price), "change_pct": _num(r.change_pct),
+            "kind": r.kind, "code": r.code, "name": r.name, "price": finite_or_none(r.price), "change_pct": finite_or_none(r.change_pct),
             "up_count": _int(r.up_count), "down_count": _int(r.down_count),
             "breadth": _breadth(r.up_count, r.down_count),
             "leader_name": r.leader_name if isinstance(r.leader_name, str) else None,
-            "leader_change_pct": _num(r.leader_change_pct), "market_cap": _num(r.market_cap),
-            "turnover_rate": _num(r.turnover_rate),
+            "leader_change_pct": finite_or_none(r.leader_change_pct), "market_cap": finite_or_none(r.market_cap),
+            "turnover_rate": finite_or_none(r.turnover_rate),
         }
         for r in frame.itertuples(index=False)
     ]
@@ -216,8 +208,8 @@ def run_show(args: argparse.Namespace, ctx: Context) -> int:
                 themes_of.setdefault(stock.code, []).append(theme.id)
     members = got.frame
     rows = [
-        {"code": r.code, "name": r.name, "price": _num(r.price), "change_pct": _num(r.change_pct),
-         "amount": _num(r.amount), "turnover_rate": _num(r.turnover_rate), "themes": themes_of.get(r.code, [])}
+        {"code": r.code, "name": r.name, "price": finite_or_none(r.price), "change_pct": finite_or_none(r.change_pct),
+         "amount": finite_or_none(r.amount), "turnover_rate": finite_or_none(r.turnover_rate), "themes": themes_of.get(r.code, [])}
         for r in members.itertuples(index=False)
     ]
     if args.format == "json":

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from tui.domain.boards import BoardKind
+from tui.formats import finite_or_none
 from tui.domain.models import Theme
 
 #: A fetched board list or member set is used as is for this long.
@@ -66,16 +67,8 @@ class MembersView:
     error: str | None
 
 
-def _num(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if number != number else number
-
-
 def _int(value: Any) -> int | None:
-    number = _num(value)
+    number = finite_or_none(value)
     return None if number is None else int(number)
 
 
@@ -108,8 +101,8 @@ def load_boards(data_dir: Path, source_factory: Callable[[], Any] | None, *, ref
         got = board_list(store, fetcher, refresh=refresh, max_age=MAX_AGE, **_clock(now))
     frame = got.frame.sort_values(["change_pct", "code"], ascending=[False, True], na_position="last")
     rows = [
-        BoardRow(r.code, r.name, r.kind, _num(r.change_pct), _int(r.up_count), _int(r.down_count),
-                 r.leader_name if isinstance(r.leader_name, str) else None, _num(r.leader_change_pct))
+        BoardRow(r.code, r.name, r.kind, finite_or_none(r.change_pct), _int(r.up_count), _int(r.down_count),
+                 r.leader_name if isinstance(r.leader_name, str) else None, finite_or_none(r.leader_change_pct))
         for r in frame.itertuples(index=False)
     ]
     error = got.error_line() or (why if fetcher is None and why != "offline" else None)
@@ -136,8 +129,8 @@ def load_members(data_dir: Path, source_factory: Callable[[], Any] | None, code:
         got = board_members(store, fetcher, Board(code, name, kind), refresh=refresh, max_age=MAX_AGE, **_clock(now))
     held = themes_by_code(themes)
     rows = [
-        MemberRow(str(r.code), str(r.name), _num(r.price), _num(r.change_pct), _num(r.amount),
-                  _num(r.turnover_rate), held.get(str(r.code), []))
+        MemberRow(str(r.code), str(r.name), finite_or_none(r.price), finite_or_none(r.change_pct), finite_or_none(r.amount),
+                  finite_or_none(r.turnover_rate), held.get(str(r.code), []))
         for r in got.frame.itertuples(index=False)
     ]
     error = got.error_line() or (why if fetcher is None and why != "offline" else None)
