@@ -25,7 +25,9 @@ def ctx_cut_at(tmp_path: Path, day: date) -> Context:
     with Store.open(data_dir) as store:
         store.conn.execute("DELETE FROM bars WHERE date > ?", (day.isoformat(),))
         store.conn.commit()
-    return Context(watchlists=WATCHLISTS, catalysts=CATALYSTS, data_dir=data_dir, today_override=day)
+    # Relative paths into the test's own copies (tests/conftest.py): the status line shows them,
+    # and a snapshot must not hold the folder the repository was cloned into.
+    return Context(watchlists=Path("watchlists"), catalysts=Path("catalysts.yaml"), data_dir=data_dir, today_override=day)
 
 
 def cell(app, key: str, column: str) -> str:

@@ -24,7 +24,7 @@ DAY = date(2025, 2, 27)
 def make_ctx(tmp_path: Path, *, with_pool: bool, copy_lists: bool = True) -> Context:
     """A copy of the shipped watchlists (tests that edit them), or the shipped ones as they are
     (the snapshot: the status line shows the path, which must not depend on tmp_path)."""
-    lists = tmp_path / "lists" if copy_lists else WATCHLISTS
+    lists = tmp_path / "lists" if copy_lists else Path("watchlists")  # relative: the test's own copy
     if copy_lists:
         shutil.copytree(WATCHLISTS, lists)
     data = tmp_path / "data"
@@ -33,7 +33,7 @@ def make_ctx(tmp_path: Path, *, with_pool: bool, copy_lists: bool = True) -> Con
         store.conn.commit()
         if with_pool:
             write_limit_pools(store, pool_frame())
-    return Context(watchlists=lists, catalysts=CATALYSTS, data_dir=data, today_override=DAY)
+    return Context(watchlists=lists, catalysts=Path("catalysts.yaml"), data_dir=data, today_override=DAY)
 
 
 async def open_pool_tab(pilot) -> LimitPoolPane:
