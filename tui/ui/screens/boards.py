@@ -49,6 +49,20 @@ class _BoardScreenBase(Screen[None]):
         self.t = labels
         self.data_dir = data_dir
         self.source_factory = source_factory
+        #: What the loader returned (a view of tui.views.boards), and whether it has arrived.
+        self.view: Any = None
+        self.loaded = False
+        self._bindings.bind("escape", "back", labels("bind.back"))
+
+    def make_table(self, table_id: str, columns: tuple[tuple[str, str, int], ...]) -> DataTable:
+        """A row-cursor table with fixed-width columns: (key, label key, width)."""
+        table: DataTable = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+        for key, label, width in columns:
+            table.add_column(self.t(label), key=key, width=width)
+        return table
+
+    def action_back(self) -> None:
+        self.dismiss(None)
 
     def set_status(self, text: str) -> None:
         self.query_one(".screen-status", Static).update(text)
@@ -61,10 +75,7 @@ class BoardsScreen(_BoardScreenBase):
         super().__init__(labels, data_dir, source_factory)
         self.theme = theme
         self.project = project
-        self.view: Any = None
-        self.loaded = False
         t = labels
-        self._bindings.bind("escape", "back", t("bind.back"))
         self._bindings.bind("enter", "open", t("boards.bind.open"))
         self._bindings.bind("c", "compare", t("boards.bind.compare"))
         self._bindings.bind("r", "reload(True)", t("bind.refresh"))
@@ -75,12 +86,9 @@ class BoardsScreen(_BoardScreenBase):
         with Vertical():
             yield Static(t("boards.title"), classes="screen-title", markup=False)
             yield Input(placeholder=t("boards.search"), id="boards-search")
-            table: DataTable = DataTable(id="boards-table", cursor_type="row", zebra_stripes=True)
-            for key, label, width in (("kind", "col.kind", 8), ("code", "col.code", 6), ("name", "boards.col.name", 16),
+            yield self.make_table("boards-table", (("kind", "col.kind", 8), ("code", "col.code", 6), ("name", "boards.col.name", 16),
                                       ("change", "col.change_pct", 8), ("breadth", "boards.col.breadth", 9),
-                                      ("leader", "boards.col.leader", 10), ("leader_change", "boards.col.leader_change", 11)):
-                table.add_column(t(label), key=key, width=width)
-            yield table
+                                      ("leader", "boards.col.leader", 10), ("leader_change", "boards.col.leader_change", 11)))
             yield Static(t("boards.loading"), classes="screen-status", id="boards-status", markup=False)
         yield Footer()
 
@@ -174,10 +182,7 @@ class BoardMembersScreen(_BoardScreenBase):
         self.board_code, self.board_name, self.board_kind = code, name, kind
         self.theme = theme
         self.project = project
-        self.view: Any = None
-        self.loaded = False
         t = labels
-        self._bindings.bind("escape", "back", t("bind.back"))
         self._bindings.bind("a", "add", t("boards.bind.add"))
         self._bindings.bind("c", "compare", t("boards.bind.compare"))
         self._bindings.bind("r", "reload(True)", t("bind.refresh"))
@@ -186,12 +191,9 @@ class BoardMembersScreen(_BoardScreenBase):
         t = self.t
         with Vertical():
             yield Static(t("boards.members_title").format(name=self.board_name, code=self.board_code), classes="screen-title", markup=False)
-            table: DataTable = DataTable(id="members-table", cursor_type="row", zebra_stripes=True)
-            for key, label, width in (("code", "col.code", 6), ("name", "col.name", 10), ("price", "col.price", 8),
+            yield self.make_table("members-table", (("code", "col.code", 6), ("name", "col.name", 10), ("price", "col.price", 8),
                                       ("change", "col.change_pct", 8), ("amount", "col.amount", 9),
-                                      ("turnover", "col.turnover", 8), ("themes", "boards.col.themes", 24)):
-                table.add_column(t(label), key=key, width=width)
-            yield table
+                                      ("turnover", "col.turnover", 8), ("themes", "boards.col.themes", 24)))
             yield Static(t("boards.loading"), classes="screen-status", markup=False)
         yield Footer()
 
@@ -224,9 +226,6 @@ class BoardMembersScreen(_BoardScreenBase):
         held = sum(1 for r in view.rows if r.themes)
         status = _status_text(t, len(view.rows), view.as_of, view.stale, view.error)
         self.set_status(status + " · " + t("boards.held").format(n=held))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_reload(self, refresh: bool) -> None:
         self.load(bool(refresh))
@@ -291,10 +290,7 @@ class ThemeDiffScreen(_BoardScreenBase):
         super().__init__(labels, data_dir, source_factory)
         self.theme = theme
         self.boards = boards
-        self.view: Any = None
-        self.loaded = False
         t = labels
-        self._bindings.bind("escape", "back", t("bind.back"))
         self._bindings.bind("a", "add", t("boards.bind.add"))
         self._bindings.bind("x", "remove", t("boards.bind.remove"))
 
@@ -302,11 +298,8 @@ class ThemeDiffScreen(_BoardScreenBase):
         t = self.t
         with Vertical():
             yield Static(t("diff.title").format(theme=self.theme.name), classes="screen-title", id="diff-title", markup=False)
-            table: DataTable = DataTable(id="diff-table", cursor_type="row", zebra_stripes=True)
-            for key, label, width in (("side", "diff.col.side", 14), ("code", "col.code", 6), ("name", "col.name", 10),
-                                      ("change", "col.change_pct", 8), ("where", "diff.col.where", 30)):
-                table.add_column(t(label), key=key, width=width)
-            yield table
+            yield self.make_table("diff-table", (("side", "diff.col.side", 14), ("code", "col.code", 6), ("name", "col.name", 10),
+                                      ("change", "col.change_pct", 8), ("where", "diff.col.where", 30)))
             yield Static(t("boards.loading"), classes="screen-status", markup=False)
         yield Footer()
 
@@ -350,9 +343,6 @@ class ThemeDiffScreen(_BoardScreenBase):
         if table.row_count == 0:
             return None
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-
-    def action_back(self) -> None:
-        self.dismiss(None)
 
     def action_add(self) -> None:
         key = self._highlighted_key()
